@@ -1,0 +1,152 @@
+"""One EmulatorConfig. Every field is a CLI flag with an ``IMM_EMULATOR_*`` environment twin.
+
+The CLI parser is generated from the field metadata below, so a new option is one field here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field, fields
+from datetime import timezone, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_ACCESS_KEY_ID = "test-access-key-id"
+DEFAULT_ACCESS_KEY_SECRET = "test-access-key-secret"
+API_VERSION = "2020-09-30"
+
+# IMM regions -> IANA zones of their data centres.
+REGION_TIMEZONES = {
+    **{
+        r: "Asia/Shanghai"
+        for r in (
+            "cn-hangzhou",
+            "cn-shanghai",
+            "cn-beijing",
+            "cn-zhangjiakou",
+            "cn-shenzhen",
+            "cn-chengdu",
+            "cn-qingdao",
+            "cn-huhehaote",
+            "cn-wulanchabu",
+            "cn-guangzhou",
+            "cn-heyuan",
+            "cn-beijing-gov-1",
+        )
+    },
+    "cn-hongkong": "Asia/Hong_Kong",
+    "ap-southeast-1": "Asia/Singapore",
+    "ap-southeast-3": "Asia/Kuala_Lumpur",
+    "ap-southeast-5": "Asia/Jakarta",
+    "ap-northeast-1": "Asia/Tokyo",
+    "ap-south-1": "Asia/Kolkata",
+    "eu-central-1": "Europe/Berlin",
+    "eu-west-1": "Europe/London",
+    "us-west-1": "America/Los_Angeles",
+    "us-east-1": "America/New_York",
+    "me-east-1": "Asia/Dubai",
+}
+
+
+@dataclass(frozen=True)
+class AccessKey:
+    """A key pair the emulator accepts; ``security_token`` set means an STS key that needs it."""
+
+    access_key_id: str
+    secret: str
+    security_token: str | None = None
+    account_id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.access_key_id or not self.secret:
+            raise ValueError("an access key needs both an AccessKeyId and a secret")
+        if not self.account_id:
+            object.__setattr__(self, "account_id", account_for(self.access_key_id))
+
+    @classmethod
+    def parse(cls, spec: str) -> AccessKey:
+        """``AK:SECRET[:SECURITY_TOKEN][@ACCOUNT_ID]``."""
+        spec, _, account = spec.partition("@")
+        parts = spec.split(":", 2)
+        if len(parts) < 2:
+            raise ValueError(f"access key {spec!r} is not AK:SECRET[:TOKEN][@ACCOUNT]")
+        return cls(parts[0], parts[1], parts[2] if len(parts) == 3 else None, account)
+
+
+def account_for(access_key_id: str) -> str:
+    """A stable 16-digit Alibaba Cloud style account id for an AccessKeyId that names none."""
+    digest = hashlib.sha256(access_key_id.encode()).hexdigest()
+    return str(int(digest, 16) % 10**15 + 10**15)
+
+
+def _opt(flag: str, help: str, *, env: str | None = None, multiple: bool = False, choices=None) -> dict:
+    name = env or "IMM_EMULATOR_" + flag.lstrip("-").replace("-", "_").upper()
+    return {"flag": flag, "env": name, "help": help, "multiple": multiple, "choices": choices}
+
+
+@dataclass
+class EmulatorConfig:
+    host: str = field(default="127.0.0.1", metadata=_opt("--host", "address to listen on"))
+    port: int = field(default=8089, metadata=_opt("--port", "port to listen on (0 picks a free one)"))
+    auth: str = field(
+        default="strict",
+        metadata=_opt(
+            "--auth", "verify signatures (strict) or accept any request (off)", choices=("strict", "off")
+        ),
+    )
+    access_keys: list[AccessKey] = field(
+        default_factory=list,
+        metadata=_opt(
+            "--access-key",
+            "AK:SECRET[:SECURITY_TOKEN][@ACCOUNT_ID] accepted for signing; repeatable "
+            f"(default {DEFAULT_ACCESS_KEY_ID}:{DEFAULT_ACCESS_KEY_SECRET})",
+            env="IMM_EMULATOR_ACCESS_KEYS",
+            multiple=True,
+        ),
+    )
+    region: str = field(
+        default="cn-hangzhou", metadata=_opt("--region", "region the emulator pretends to be")
+    )
+
+    def __post_init__(self) -> None:
+        self.port = int(self.port)
+        if self.auth not in ("strict", "off"):
+            raise ValueError(f"auth must be 'strict' or 'off', not {self.auth!r}")
+        self.access_keys = [
+            k if isinstance(k, AccessKey) else AccessKey.parse(str(k)) for k in self.access_keys
+        ]
+        if not self.access_keys:
+            self.access_keys = [AccessKey(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET)]
+
+    @property
+    def host_id(self) -> str:
+        return f"imm.{self.region}.aliyuncs.com"
+
+    @property
+    def timezone(self) -> tzinfo:
+        """The region's local zone: the real service writes project times in it (``+08:00`` in China)."""
+        name = REGION_TIMEZONES.get(self.region)
+        if name is None:
+            return timezone.utc
+        try:
+            return ZoneInfo(name)
+        except ZoneInfoNotFoundError:
+            return timezone.utc
+
+    @classmethod
+    def options(cls) -> list[tuple[str, dict]]:
+        return [(f.name, dict(f.metadata)) for f in fields(cls) if f.metadata]
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> EmulatorConfig:
+        """Environment twins first, explicit overrides (CLI flags, keyword arguments) on top."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name, meta in cls.options():
+            raw = environ.get(meta["env"])
+            if raw is None or raw == "":
+                continue
+            values[name] = raw.replace(",", " ").split() if meta["multiple"] else raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)

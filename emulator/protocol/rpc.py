@@ -1,0 +1,88 @@
+"""RPC-style requests: one plain HttpRequest in, the action, version and raw parameters out.
+
+The real gateway reads the action from ``x-acs-action`` (ACS3 clients) or the ``Action`` parameter
+(RPC v1 clients), and parameters from the query string merged with a form-encoded body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from ..config import API_VERSION
+from ..errors import ImmError, missing
+
+MAX_PARAMETERS = 500
+
+
+@dataclass
+class HttpRequest:
+    """What the protocol layer needs of an HTTP request; built from Flask's request in app.py."""
+
+    method: str
+    path: str
+    query_string: str
+    headers: list[tuple[str, str]]
+    body: bytes = b""
+    content_type: str = ""
+    _lower: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for name, value in self.headers:
+            self._lower.setdefault(name.lower(), []).append(value)
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        values = self._lower.get(name.lower())
+        return values[0] if values else default
+
+    def header_values(self, name: str) -> list[str]:
+        return self._lower.get(name.lower(), [])
+
+    def query_pairs(self) -> list[tuple[str, str]]:
+        return _parse_pairs(self.query_string, "query string")
+
+    def form_pairs(self) -> list[tuple[str, str]]:
+        if not self.body or not self.content_type.lower().startswith("application/x-www-form-urlencoded"):
+            return []
+        try:
+            text = self.body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ImmError("InvalidArgument", "The request body is not valid UTF-8 form data.") from exc
+        return _parse_pairs(text, "form body")
+
+
+def _parse_pairs(text: str, where: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(text, keep_blank_values=True, errors="replace", max_num_fields=MAX_PARAMETERS)
+    except ValueError as exc:
+        raise ImmError("InvalidArgument", f"The {where} has more than {MAX_PARAMETERS} parameters.") from exc
+
+
+@dataclass
+class RpcCall:
+    action: str
+    version: str
+    params: dict[str, str]
+
+
+def parse_rpc(request: HttpRequest, known_actions: frozenset[str] | set[str]) -> RpcCall:
+    """Identify the call; InvalidApi.NotFound for an unknown action, InvalidVersion for another API."""
+    params: dict[str, str] = {}
+    for name, value in request.query_pairs() + request.form_pairs():
+        params.setdefault(name, value)
+    action = request.header("x-acs-action") or params.get("Action", "")
+    if not action:
+        raise missing("Action")
+    if action not in known_actions:
+        supported = ", ".join(sorted(known_actions))
+        raise ImmError(
+            "InvalidApi.NotFound",
+            f"Specified api is not found, please check your url and method. {action!r} is not an "
+            f"operation imm-emulator serves; it serves: {supported}.",
+        )
+    version = request.header("x-acs-version") or params.get("Version", "")
+    if not version:
+        raise missing("Version")
+    if version != API_VERSION:
+        raise ImmError("InvalidVersion", f"Specified parameter Version is not valid. Use {API_VERSION}.")
+    return RpcCall(action, version, params)

@@ -1,0 +1,65 @@
+"""A threaded WSGI server for the app, startable in the background (Python handle) or the foreground (CLI)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from .app import create_app
+from .runtime import Runtime
+
+log = logging.getLogger("imm_emulator.access")
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Access lines go to the ``imm_emulator.access`` logger at DEBUG instead of stderr."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        log.debug('%s "%s" %s %s', self.address_string(), self.requestline, code, size)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (werkzeug's signature)
+        log.debug(format, *args)
+
+
+class Server:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        config = runtime.config
+        self._wsgi: BaseWSGIServer = make_server(
+            config.host,
+            config.port,
+            create_app(runtime=runtime),
+            threaded=True,
+            request_handler=_QuietHandler,
+        )
+        self._wsgi.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self._wsgi.server_port
+
+    @property
+    def host(self) -> str:
+        return self.runtime.config.host
+
+    @property
+    def url(self) -> str:
+        host = self.host if ":" not in self.host else f"[{self.host}]"
+        return f"http://{host}:{self.port}"
+
+    def serve_forever(self) -> None:
+        self._wsgi.serve_forever(poll_interval=0.2)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.serve_forever, name="imm-emulator", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._wsgi.shutdown()
+        self._wsgi.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None

@@ -1,0 +1,146 @@
+"""The Store interface: the only place the emulator keeps anything.
+
+State is a set of collections (``kind``), each partitioned by account and ordered by key, holding
+JSON-able documents. That one shape serves projects, tasks, buckets and nonces alike, and maps one to
+one onto a SQLite table later. Implementations copy documents in and out, so callers never share a
+mutable dict with the store.
+"""
+
+from __future__ import annotations
+
+import bisect
+import copy
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+
+
+class Store(ABC):
+    @abstractmethod
+    def get(self, kind: str, account: str, key: str) -> dict | None: ...
+
+    @abstractmethod
+    def create(self, kind: str, account: str, key: str, doc: dict) -> bool:
+        """Insert unless the key exists; False (and nothing written) if it does."""
+
+    @abstractmethod
+    def put(self, kind: str, account: str, key: str, doc: dict) -> None: ...
+
+    @abstractmethod
+    def update(self, kind: str, account: str, key: str, change: Callable[[dict], dict]) -> dict | None:
+        """Atomically replace the document with ``change(copy)``; None if absent."""
+
+    @abstractmethod
+    def delete(self, kind: str, account: str, key: str) -> bool: ...
+
+    @abstractmethod
+    def scan(
+        self, kind: str, account: str, *, start: str = "", prefix: str = "", limit: int | None = None
+    ) -> list[tuple[str, dict]]:
+        """Documents with key >= ``start`` and starting with ``prefix``, in key order."""
+
+    @abstractmethod
+    def count(self, kind: str, account: str) -> int: ...
+
+    @abstractmethod
+    def reset(self, account: str | None = None) -> None:
+        """Forget everything (of one account, if given)."""
+
+
+class _Collection:
+    __slots__ = ("docs", "keys")
+
+    def __init__(self) -> None:
+        self.docs: dict[str, dict] = {}
+        self.keys: list[str] = []
+
+
+class MemoryStore(Store):
+    """In-memory, thread-safe: one lock; sorted key lists make scans O(log n + page)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._data: dict[tuple[str, str], _Collection] = {}
+
+    def _collection(self, kind: str, account: str) -> _Collection:
+        coll = self._data.get((kind, account))
+        if coll is None:
+            coll = self._data[(kind, account)] = _Collection()
+        return coll
+
+    def get(self, kind: str, account: str, key: str) -> dict | None:
+        with self._lock:
+            coll = self._data.get((kind, account))
+            doc = coll.docs.get(key) if coll else None
+            return copy.deepcopy(doc) if doc is not None else None
+
+    def create(self, kind: str, account: str, key: str, doc: dict) -> bool:
+        with self._lock:
+            coll = self._collection(kind, account)
+            if key in coll.docs:
+                return False
+            self._insert(coll, key, doc)
+            return True
+
+    def put(self, kind: str, account: str, key: str, doc: dict) -> None:
+        with self._lock:
+            coll = self._collection(kind, account)
+            if key in coll.docs:
+                coll.docs[key] = copy.deepcopy(doc)
+            else:
+                self._insert(coll, key, doc)
+
+    @staticmethod
+    def _insert(coll: _Collection, key: str, doc: dict) -> None:
+        coll.docs[key] = copy.deepcopy(doc)
+        bisect.insort(coll.keys, key)
+
+    def update(self, kind: str, account: str, key: str, change: Callable[[dict], dict]) -> dict | None:
+        with self._lock:
+            coll = self._data.get((kind, account))
+            if not coll or key not in coll.docs:
+                return None
+            new = change(copy.deepcopy(coll.docs[key]))
+            coll.docs[key] = copy.deepcopy(new)
+            return new
+
+    def delete(self, kind: str, account: str, key: str) -> bool:
+        with self._lock:
+            coll = self._data.get((kind, account))
+            if not coll or key not in coll.docs:
+                return False
+            del coll.docs[key]
+            del coll.keys[bisect.bisect_left(coll.keys, key)]
+            return True
+
+    def scan(
+        self, kind: str, account: str, *, start: str = "", prefix: str = "", limit: int | None = None
+    ) -> list[tuple[str, dict]]:
+        with self._lock:
+            coll = self._data.get((kind, account))
+            if not coll:
+                return []
+            out = []
+            for key in _keys_from(coll.keys, max(start, prefix)):
+                if not key.startswith(prefix) or (limit is not None and len(out) >= limit):
+                    break
+                out.append((key, copy.deepcopy(coll.docs[key])))
+            return out
+
+    def count(self, kind: str, account: str) -> int:
+        with self._lock:
+            coll = self._data.get((kind, account))
+            return len(coll.keys) if coll else 0
+
+    def reset(self, account: str | None = None) -> None:
+        with self._lock:
+            if account is None:
+                self._data.clear()
+            else:
+                for pair in [p for p in self._data if p[1] == account]:
+                    del self._data[pair]
+
+
+def _keys_from(keys: list[str], start: str) -> Iterator[str]:
+    for i in range(bisect.bisect_left(keys, start), len(keys)):
+        yield keys[i]

@@ -1,0 +1,38 @@
+"""pytest fixtures for imm-emulator, loaded automatically through the ``pytest11`` entry point.
+
+- ``imm_emulator``: the running emulator's handle, state reset before every test (one server per session).
+- ``imm_client``: a real ``alibabacloud_imm20200930`` client pointed at it.
+- ``imm_emulator_config``: override this session fixture to pass ``Emulator(**config)`` options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def imm_emulator_config() -> dict[str, Any]:
+    """Options for the session's emulator; override in your conftest.py."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def _imm_emulator_session(imm_emulator_config: dict[str, Any]) -> Iterator[Any]:
+    from imm_emulator import Emulator
+
+    with Emulator(**imm_emulator_config) as emu:
+        yield emu
+
+
+@pytest.fixture
+def imm_emulator(_imm_emulator_session: Any) -> Any:
+    _imm_emulator_session.reset()
+    return _imm_emulator_session
+
+
+@pytest.fixture
+def imm_client(imm_emulator: Any) -> Any:
+    return imm_emulator.client()
