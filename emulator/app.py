@@ -40,6 +40,7 @@ def handle_rpc(runtime: Runtime) -> Response:
         wire = http_request()
         call = parse_rpc(wire, imm.OPERATIONS.keys())
         caller = runtime.auth.authenticate(wire, call.params)
+        runtime.faults.check(call.action, caller.account)
         params = typed_params(call.action, call.params)
         ctx = imm.Context(caller.account, request_id, runtime.store, runtime.clock, runtime.config)
         result = imm.OPERATIONS[call.action](ctx, params)

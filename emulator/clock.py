@@ -60,7 +60,9 @@ class Clock:
         return self._accounts.setdefault(account, _Shift())
 
     def advance(self, seconds: float, account: str | None = None) -> None:
-        delta = round(seconds * NS)
+        self.advance_ns(round(seconds * NS), account)
+
+    def advance_ns(self, delta: int, account: str | None = None) -> None:
         with self._lock:
             shift = self._shift(account)
             if shift.frozen_at_ns is not None:
@@ -70,9 +72,10 @@ class Clock:
 
     def set(self, when: datetime | float, account: str | None = None) -> None:
         """Make ``now(account)`` read ``when`` (an aware datetime or epoch seconds) from here on."""
-        target = round((when.timestamp() if isinstance(when, datetime) else when) * NS)
-        current = self.now_ns(account)
-        self.advance((target - current) / NS, account)
+        self.set_ns(round((when.timestamp() if isinstance(when, datetime) else when) * NS), account)
+
+    def set_ns(self, t_ns: int, account: str | None = None) -> None:
+        self.advance_ns(t_ns - self.now_ns(account), account)
 
     def freeze(self, frozen: bool = True, account: str | None = None) -> None:
         current = self.now_ns(account)
@@ -85,7 +88,7 @@ class Clock:
                 shift.offset_ns = 0
         if not frozen:
             # Keep reading the same instant after unfreezing, then let time run on.
-            self.set(current / NS, account)
+            self.set_ns(current, account)
 
     def reset(self, account: str | None = None) -> None:
         with self._lock:

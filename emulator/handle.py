@@ -6,6 +6,7 @@ from typing import Any
 
 from .clock import Clock
 from .config import EmulatorConfig
+from .faults import FaultRule
 from .runtime import Runtime
 from .server import Server
 
@@ -59,6 +60,10 @@ class Emulator:
     def clock(self) -> Clock:
         return self.runtime.clock
 
+    @property
+    def faults(self) -> FaultsHandle:
+        return FaultsHandle(self.runtime)
+
     def account(self, access_key_id: str | None = None) -> str:
         """The account id an AccessKeyId belongs to (the default key's if None)."""
         return self.runtime.auth.account_of(access_key_id or self.config.access_keys[0].access_key_id)
@@ -88,3 +93,20 @@ class Emulator:
             settings["security_token"] = key.security_token
         settings.update(config)
         return Client(Config(**settings))
+
+
+class FaultsHandle:
+    """``emu.faults.add(action="GetProject", code="Throttling.User", times=2)``; rules are scoped to the
+    account of ``access_key_id`` when given, else emulator-wide."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+
+    def add(self, access_key_id: str | None = None, **rule: Any) -> FaultRule:
+        return self._runtime.faults.add(FaultRule(**rule), self._runtime.account(access_key_id))
+
+    def list(self, access_key_id: str | None = None) -> list[dict]:
+        return self._runtime.faults.list(self._runtime.account(access_key_id))
+
+    def clear(self, access_key_id: str | None = None) -> None:
+        self._runtime.faults.clear(self._runtime.account(access_key_id))

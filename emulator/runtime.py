@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .clock import Clock
 from .config import EmulatorConfig
+from .faults import Faults
 from .protocol.auth import Authenticator
 from .state import MemoryStore, Store
 
@@ -16,9 +17,11 @@ class Runtime:
     clock: Clock = field(default_factory=Clock)
     store: Store = field(default_factory=MemoryStore)
     auth: Authenticator = field(init=False)
+    faults: Faults = field(init=False)
 
     def __post_init__(self) -> None:
         self.auth = Authenticator(self.config, self.clock)
+        self.faults = Faults(self.store)
 
     def account(self, access_key_id: str | None) -> str | None:
         """The account an AccessKeyId belongs to; None stays None (the whole emulator)."""

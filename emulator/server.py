@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -27,19 +28,22 @@ class Server:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         config = runtime.config
+        # Bind here so a taken port raises OSError (werkzeug would print and sys.exit instead).
+        self._socket = socket.create_server((config.host, config.port), backlog=128)
         self._wsgi: BaseWSGIServer = make_server(
             config.host,
             config.port,
             create_app(runtime=runtime),
             threaded=True,
             request_handler=_QuietHandler,
+            fd=self._socket.fileno(),
         )
         self._wsgi.daemon_threads = True
         self._thread: threading.Thread | None = None
 
     @property
     def port(self) -> int:
-        return self._wsgi.server_port
+        return self._socket.getsockname()[1]
 
     @property
     def host(self) -> str:
@@ -60,6 +64,7 @@ class Server:
     def stop(self) -> None:
         self._wsgi.shutdown()
         self._wsgi.server_close()
+        self._socket.close()
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None

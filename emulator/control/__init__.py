@@ -1,4 +1,4 @@
-"""The /_emulator/* control API: health, reset and the clock.
+"""The /_emulator/* control API: health, reset, the clock and fault rules.
 
 Requests take an optional ``account`` (an AccessKeyId, in the JSON body or the query); without one an
 action applies to the whole emulator.
@@ -13,6 +13,7 @@ from flask import Blueprint, Response, request
 from .. import __version__
 from ..clock import parse_rfc3339
 from ..errors import ImmError
+from ..faults import FaultRule
 from ..responses import error_response, json_response, new_request_id
 from ..runtime import Runtime
 
@@ -41,23 +42,39 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
     def clock() -> Response:
         body = _body() if request.method == "POST" else {}
         account = runtime.account(body.get("account") or request.args.get("account"))
-        if "advance" in body:
-            seconds = body["advance"]
-            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-                raise ImmError("InvalidArgument", "advance must be a number of seconds.")
-            runtime.clock.advance(seconds, account)
+        freeze, set_ns, advance = body.get("freeze"), None, body.get("advance", 0)
+        if freeze is not None and not isinstance(freeze, bool):
+            raise ImmError("InvalidArgument", "freeze must be true or false.")
+        if isinstance(advance, bool) or not isinstance(advance, (int, float)):
+            raise ImmError("InvalidArgument", "advance must be a number of seconds.")
         if "set" in body:
             try:
-                runtime.clock.set(parse_rfc3339(str(body["set"])) / 1e9, account)
+                set_ns = parse_rfc3339(str(body["set"]))
             except ValueError as exc:
                 raise ImmError(
                     "InvalidArgument", f"set must be an RFC3339 time, not {body['set']!r}."
                 ) from exc
-        if "freeze" in body:
-            if not isinstance(body["freeze"], bool):
-                raise ImmError("InvalidArgument", "freeze must be true or false.")
-            runtime.clock.freeze(body["freeze"], account)
+        # freeze, then set, then advance: {"set": T, "freeze": true} stops exactly at T.
+        if freeze is not None:
+            runtime.clock.freeze(freeze, account)
+        if set_ns is not None:
+            runtime.clock.set_ns(set_ns, account)
+        runtime.clock.advance(advance, account)
         return json_response(runtime.clock.describe(account))
+
+    @bp.route("/faults", methods=["GET", "POST", "DELETE"])
+    def faults() -> Response:
+        body = _body() if request.method == "POST" else {}
+        account = runtime.account(body.get("account") or request.args.get("account"))
+        if request.method == "POST":
+            try:
+                rule = FaultRule.from_dict(body)
+            except (TypeError, ValueError) as exc:
+                raise ImmError("InvalidArgument", f"Bad fault rule: {exc}") from exc
+            runtime.faults.add(rule, account)
+        elif request.method == "DELETE":
+            runtime.faults.clear(account)
+        return json_response({"faults": runtime.faults.list(account)})
 
     return bp
 

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+
+from imm_emulator.errors import ImmError
+from imm_emulator.protocol.params import typed_params
+
+
+def test_ints_bools_and_unknown_names() -> None:
+    assert typed_params("GetProject", {"ProjectName": "p", "WithStatistics": "True", "Junk": "x"}) == {
+        "ProjectName": "p",
+        "WithStatistics": True,
+    }
+    assert (
+        typed_params("GetProject", {"ProjectName": "p", "WithStatistics": "FALSE"})["WithStatistics"] is False
+    )
+    assert typed_params("ListProjects", {"MaxResults": "20", "NextToken": ""}) == {
+        "MaxResults": 20,
+        "NextToken": "",
+    }
+
+
+@pytest.mark.parametrize(
+    "text", ['[{"Key":"k","Value":"v"}]', '[{"Key": "k", "Value": "v"}]', ' [ {"Value" : "v" , "Key":"k"} ] ']
+)
+def test_json_parameters_compact_or_spaced(text: str) -> None:
+    assert typed_params("CreateProject", {"ProjectName": "p", "Tag": text})["Tag"] == [
+        {"Key": "k", "Value": "v"}
+    ]
+
+
+def test_flattened_array_form() -> None:
+    raw = {"ProjectName": "p", "Tag.2.Key": "b", "Tag.1.Key": "a", "Tag.1.Value": "1"}
+    assert typed_params("CreateProject", raw)["Tag"] == [{"Key": "a", "Value": "1"}, {"Key": "b"}]
+
+
+@pytest.mark.parametrize(
+    ("action", "raw", "code"),
+    [
+        ("CreateProject", {}, "MissingProjectName"),
+        ("CreateProject", {"ProjectName": ""}, "MissingProjectName"),
+        ("GetTask", {"ProjectName": "p", "TaskId": "t"}, "MissingTaskType"),
+        ("ListProjects", {"MaxResults": "ten"}, "InvalidMaxResults"),
+        ("ListProjects", {"MaxResults": "1.5"}, "InvalidMaxResults"),
+        ("GetProject", {"ProjectName": "p", "WithStatistics": "yes"}, "InvalidWithStatistics"),
+        ("CreateProject", {"ProjectName": "p", "Tag": "[{"}, "InvalidJSON"),
+        ("CreateProject", {"ProjectName": "p", "Tag": '{"Key":"k"}'}, "InvalidTag"),
+        ("CreateProject", {"ProjectName": "p", "Tag": '[{"Key":1}]'}, "InvalidTag"),
+        ("CreateProject", {"ProjectName": "1p"}, "InvalidArgument"),
+        ("CreateProject", {"ProjectName": "p" * 129}, "InvalidArgument"),
+        ("CreateProject", {"ProjectName": "p", "DatasetMaxBindCount": "11"}, "InvalidArgument"),
+        ("CreateProject", {"ProjectName": "p", "Tag": '[{"Value":"v"}]'}, "InvalidArgument"),
+        ("ListProjects", {"MaxResults": "201"}, "InvalidArgument"),
+        ("ListTasks", {"ProjectName": "p", "TaskTypes": "[" * 100000}, "InvalidJSON"),
+    ],
+)
+def test_errors(action: str, raw: dict, code: str) -> None:
+    with pytest.raises(ImmError) as caught:
+        typed_params(action, raw)
+    assert caught.value.code == code
+    assert caught.value.http_status == 400

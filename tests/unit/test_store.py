@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import threading
+
+from imm_emulator.state import MemoryStore, NonceCache
+
+
+def test_crud_and_copies() -> None:
+    store = MemoryStore()
+    doc = {"a": [1]}
+    assert store.create("k", "acct", "x", doc)
+    assert not store.create("k", "acct", "x", {"b": 1})
+    doc["a"].append(2)
+    got = store.get("k", "acct", "x")
+    assert got == {"a": [1]}
+    got["a"].append(3)
+    assert store.get("k", "acct", "x") == {"a": [1]}
+    assert store.update("k", "acct", "x", lambda d: {**d, "n": 1}) == {"a": [1], "n": 1}
+    assert store.update("k", "acct", "missing", lambda d: d) is None
+    assert store.get("k", "other", "x") is None
+    assert store.delete("k", "acct", "x") and not store.delete("k", "acct", "x")
+
+
+def test_scan_order_prefix_start_limit() -> None:
+    store = MemoryStore()
+    for key in ["b2", "a1", "b1", "c1", "b3"]:
+        store.put("k", "acct", key, {"key": key})
+    assert [k for k, _ in store.scan("k", "acct")] == ["a1", "b1", "b2", "b3", "c1"]
+    assert [k for k, _ in store.scan("k", "acct", prefix="b")] == ["b1", "b2", "b3"]
+    assert [k for k, _ in store.scan("k", "acct", prefix="b", start="b2", limit=1)] == ["b2"]
+    assert store.scan("k", "acct", prefix="a", start="b") == []
+    assert store.count("k", "acct") == 5
+
+
+def test_reset_one_account() -> None:
+    store = MemoryStore()
+    store.put("k", "a", "x", {})
+    store.put("k", "b", "x", {})
+    store.reset("a")
+    assert store.get("k", "a", "x") is None and store.get("k", "b", "x") == {}
+    store.reset()
+    assert store.get("k", "b", "x") is None
+
+
+def test_concurrent_creates_have_one_winner() -> None:
+    store = MemoryStore()
+    wins = []
+    barrier = threading.Barrier(8)
+
+    def worker(i: int) -> None:
+        barrier.wait()
+        if store.create("k", "acct", "same", {"i": i}):
+            wins.append(i)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(wins) == 1
+
+
+def test_nonce_cache_window() -> None:
+    cache = NonceCache(window_seconds=900)
+    assert cache.remember("ak", "n1", now=1000)
+    assert not cache.remember("ak", "n1", now=1500)
+    assert cache.remember("other", "n1", now=1500)
+    assert cache.remember("ak", "n1", now=1000 + 901)
+    cache.remember("ak", "n2", now=1000)
+    cache.remember("ak", "n3", now=5000)
+    assert len(cache) == 1  # everything older than the window is forgotten
