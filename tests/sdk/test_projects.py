@@ -337,3 +337,25 @@ def test_reset_of_one_account_leaves_the_other(imm_emulator, imm_client) -> None
     imm_emulator.reset(OTHER_KEY[0])
     assert [p.project_name for p in imm_client.list_projects(m.ListProjectsRequest()).body.projects] == ["a"]
     assert other.list_projects(m.ListProjectsRequest()).body.projects == []
+
+
+def test_parallel_clients_no_lost_or_duplicate_creates(imm_emulator) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(i: int) -> str:
+        client = imm_emulator.client()
+        try:
+            create(client, "contested")
+            won = "won"
+        except ClientException as exc:
+            won = exc.code
+        create(client, f"mine-{i:02d}")
+        return won
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(attempt, range(16)))
+    assert sorted(outcomes) == ["ResourceAlreadyExists"] * 15 + ["won"]
+    names = [
+        p.project_name for p in imm_emulator.client().list_projects(m.ListProjectsRequest()).body.projects
+    ]
+    assert names == ["contested"] + [f"mine-{i:02d}" for i in range(16)]

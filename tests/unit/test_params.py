@@ -59,3 +59,40 @@ def test_errors(action: str, raw: dict, code: str) -> None:
         typed_params(action, raw)
     assert caught.value.code == code
     assert caught.value.http_status == 400
+
+
+def test_task_json_parameters_from_both_clients() -> None:
+    compact = {
+        "ProjectName": "p",
+        "SourceURI": "oss://b/v.mp4",
+        "Notification": '{"MNS":{"TopicName":"t1"},"RocketMQ":{"InstanceId":"i","TopicName":"rt"}}',
+        "Tags": '{"a":"b","n":1}',
+        "CredentialConfig": '{"Chain":[{"AssumeRoleFor":"123","Role":"r","RoleType":"user"}]}',
+    }
+    spaced = {
+        k: v.replace(":", ": ").replace(",", ", ") if k != "SourceURI" else v for k, v in compact.items()
+    }
+    for raw in (compact, spaced):
+        typed = typed_params("CreateVideoLabelClassificationTask", raw)
+        assert typed["Notification"] == {
+            "MNS": {"TopicName": "t1"},
+            "RocketMQ": {"InstanceId": "i", "TopicName": "rt"},
+        }
+        assert typed["Tags"] == {"a": "b", "n": 1}
+        assert typed["CredentialConfig"]["Chain"][0]["Role"] == "r"
+    listed = typed_params(
+        "ListTasks",
+        {
+            "ProjectName": "p",
+            "TaskTypes": '["VideoLabelClassification", "MediaConvert"]',
+            "StartTimeRange": '{"End": "2024-01-02T00:00:00Z", "Start": "2024-01-01T00:00:00Z"}',
+            "RequestDefinition": "False",
+            "MaxResults": "10",
+        },
+    )
+    assert listed["TaskTypes"] == ["VideoLabelClassification", "MediaConvert"]
+    assert listed["StartTimeRange"]["Start"] == "2024-01-01T00:00:00Z"
+    assert listed["RequestDefinition"] is False and listed["MaxResults"] == 10
+    with pytest.raises(ImmError) as caught:
+        typed_params("ListTasks", {"ProjectName": "p", "TaskTypes": '"VideoLabelClassification"'})
+    assert caught.value.code == "InvalidTaskTypes"
