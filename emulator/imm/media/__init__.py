@@ -1,0 +1,1 @@
+"""DetectMediaMeta's engine: probe media bytes with pymediainfo, answer what ffprobe would."""
