@@ -76,3 +76,75 @@ def not_found(resource: str) -> ImmError:
 
 def already_exists(resource: str) -> ImmError:
     return ImmError("ResourceAlreadyExists", f"The specified resource {resource} already exists.")
+
+
+# OSS answers errors in its own XML shape: code -> (HTTP status, message, EC).
+OSS_CATALOG: dict[str, tuple[int, str, str]] = {
+    "AccessDenied": (403, "You have no right to access this object because of bucket acl.", "0003-00000001"),
+    "InvalidAccessKeyId": (
+        403,
+        "The OSS Access Key Id you provided does not exist in our records.",
+        "0002-00000005",
+    ),
+    "SignatureDoesNotMatch": (
+        403,
+        "The request signature we calculated does not match the signature you provided. "
+        "Check your key and signing method.",
+        "0002-00000040",
+    ),
+    "RequestTimeTooSkewed": (
+        403,
+        "The difference between the request time and the current time is too large.",
+        "0002-00000504",
+    ),
+    "InvalidSecurityToken": (403, "The security token you provided is invalid.", "0002-00000008"),
+    "NoSuchBucket": (404, "The specified bucket does not exist.", "0015-00000101"),
+    "NoSuchKey": (404, "The specified key does not exist.", "0026-00000001"),
+    "NoSuchUpload": (404, "The specified upload does not exist.", "0042-00000002"),
+    "BucketAlreadyExists": (409, "The requested bucket name is not available.", "0015-00000104"),
+    "BucketNotEmpty": (409, "The bucket you tried to delete is not empty.", "0015-00000301"),
+    "InvalidBucketName": (400, "The specified bucket is not valid.", "0015-00000003"),
+    "InvalidObjectName": (400, "The specified object is not valid.", "0016-00000005"),
+    "InvalidArgument": (400, "An argument is invalid.", "0017-00000001"),
+    "InvalidRange": (416, "The requested range cannot be satisfied.", "0017-00000208"),
+    "InvalidDigest": (400, "The Content-MD5 you specified is not valid.", "0016-00000009"),
+    "InvalidPart": (400, "One or more of the specified parts could not be found.", "0042-00000003"),
+    "InvalidPartOrder": (400, "The list of parts was not in ascending order.", "0042-00000004"),
+    "EntityTooLarge": (400, "Your proposed upload exceeds the maximum allowed size.", "0016-00000001"),
+    "FileAlreadyExists": (
+        409,
+        "The object you specified already exists and can not be overwritten.",
+        "0016-00000708",
+    ),
+    "EntityTooSmall": (
+        400,
+        "Your proposed upload is smaller than the minimum allowed size.",
+        "0042-00000001",
+    ),
+    "MalformedXML": (400, "The XML you provided was not well-formed.", "0016-00000004"),
+    "MethodNotAllowed": (405, "The specified method is not allowed against this resource.", "0016-00000403"),
+    "NotImplemented": (
+        501,
+        "A header you provided implies functionality that is not implemented.",
+        "0016-00000501",
+    ),
+    "InternalError": (500, "We encountered an internal error. Please try again.", "0001-00000001"),
+}
+
+
+@dataclass
+class OssError(Exception):
+    """An OSS error answer; ``extra`` adds elements to the XML (Key, BucketName, StringToSign...)."""
+
+    code: str
+    message: str = ""
+    http_status: int = 0
+    extra: dict[str, str] = field(default_factory=dict)
+    ec: str = ""
+
+    def __post_init__(self) -> None:
+        status, default_message, ec = OSS_CATALOG.get(self.code, (400, self.code, "0000-00000000"))
+        self.message = self.message or default_message
+        self.http_status = self.http_status or status
+        self.ec = self.ec or ec
+        super().__init__(f"{self.code}: {self.message}")

@@ -35,6 +35,10 @@ class HttpRequest:
         values = self._lower.get(name.lower())
         return values[0] if values else default
 
+    def first_headers(self) -> dict[str, str]:
+        """Lower-case name -> first value, for every header received."""
+        return {name: values[0] for name, values in self._lower.items()}
+
     def header_values(self, name: str) -> list[str]:
         return self._lower.get(name.lower(), [])
 

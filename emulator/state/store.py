@@ -24,7 +24,8 @@ class Store(ABC):
         """Insert unless the key exists; False (and nothing written) if it does."""
 
     @abstractmethod
-    def put(self, kind: str, account: str, key: str, doc: dict) -> None: ...
+    def put(self, kind: str, account: str, key: str, doc: dict) -> dict | None:
+        """Insert or replace; returns the document replaced, if any."""
 
     @abstractmethod
     def update(self, kind: str, account: str, key: str, change: Callable[[dict], dict]) -> dict | None:
@@ -32,6 +33,10 @@ class Store(ABC):
 
     @abstractmethod
     def delete(self, kind: str, account: str, key: str) -> bool: ...
+
+    @abstractmethod
+    def pop(self, kind: str, account: str, key: str) -> dict | None:
+        """Delete and return the document; None if there was none."""
 
     @abstractmethod
     def scan(
@@ -82,13 +87,15 @@ class MemoryStore(Store):
             self._insert(coll, key, doc)
             return True
 
-    def put(self, kind: str, account: str, key: str, doc: dict) -> None:
+    def put(self, kind: str, account: str, key: str, doc: dict) -> dict | None:
         with self._lock:
             coll = self._collection(kind, account)
-            if key in coll.docs:
+            old = coll.docs.get(key)
+            if old is not None:
                 coll.docs[key] = copy.deepcopy(doc)
             else:
                 self._insert(coll, key, doc)
+            return old
 
     @staticmethod
     def _insert(coll: _Collection, key: str, doc: dict) -> None:
@@ -105,13 +112,15 @@ class MemoryStore(Store):
             return new
 
     def delete(self, kind: str, account: str, key: str) -> bool:
+        return self.pop(kind, account, key) is not None
+
+    def pop(self, kind: str, account: str, key: str) -> dict | None:
         with self._lock:
             coll = self._data.get((kind, account))
             if not coll or key not in coll.docs:
-                return False
-            del coll.docs[key]
+                return None
             del coll.keys[bisect.bisect_left(coll.keys, key)]
-            return True
+            return coll.docs.pop(key)
 
     def scan(
         self, kind: str, account: str, *, start: str = "", prefix: str = "", limit: int | None = None
