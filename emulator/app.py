@@ -1,4 +1,5 @@
-"""create_app(config): the Flask app. One port serves IMM RPC at ``/`` and the control API.
+"""create_app(config): the Flask app. One port serves IMM RPC at ``/``, OSS path-style at
+``/<bucket>/<key>`` and the control API at ``/_emulator``.
 
 The only Flask-aware module on the IMM path: it turns Flask's request into a protocol HttpRequest,
 runs protocol (identify, authenticate, type) -> imm (handle) -> JSON, and renders every failure as
@@ -15,23 +16,13 @@ from . import imm
 from .config import EmulatorConfig
 from .control import control_blueprint
 from .errors import ImmError
+from .oss.http import handle_oss, is_oss_request
 from .protocol.params import typed_params
-from .protocol.rpc import HttpRequest, parse_rpc
-from .responses import error_response, json_response, new_request_id
+from .protocol.rpc import parse_rpc
 from .runtime import Runtime
+from .web import error_response, http_request, json_response, new_request_id
 
 log = logging.getLogger("imm_emulator")
-
-
-def http_request() -> HttpRequest:
-    return HttpRequest(
-        method=request.method,
-        path=request.path,
-        query_string=request.query_string.decode("utf-8", "replace"),
-        headers=list(request.headers.items()),
-        body=request.get_data(cache=True),
-        content_type=request.content_type or "",
-    )
 
 
 def handle_rpc(runtime: Runtime) -> Response:
@@ -56,7 +47,16 @@ def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = N
     runtime = runtime or Runtime(config or EmulatorConfig())
     app = Flask("imm_emulator")
     app.config["RUNTIME"] = runtime
-    app.add_url_rule("/", "imm_rpc", lambda: handle_rpc(runtime), methods=["GET", "POST"])
+    app.url_map.merge_slashes = False  # "a//b" is a valid OSS key
+    methods = ["GET", "HEAD", "PUT", "POST", "DELETE"]
+
+    def root() -> Response:
+        return handle_oss(runtime) if is_oss_request() else handle_rpc(runtime)
+
+    app.add_url_rule("/", "root", root, methods=methods)
+    app.add_url_rule(
+        "/<path:_path>", "oss", lambda _path: handle_oss(runtime), methods=methods, strict_slashes=False
+    )
     app.register_blueprint(control_blueprint(runtime))
 
     @app.errorhandler(404)

@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
             kwargs["action"] = "append"
         if meta["choices"]:
             kwargs["choices"] = meta["choices"]
+        if meta["metavar"]:
+            kwargs["metavar"] = meta["metavar"]
         serve.add_argument(meta["flag"], **kwargs)
     serve.add_argument("--log-level", default="WARNING", help="logging level (DEBUG shows every request)")
     return parser
@@ -58,6 +60,7 @@ def serve(args: argparse.Namespace) -> int:
     print(f"imm-emulator ready on {server.url}", flush=True)
     stop.wait()
     server.stop()
+    server.runtime.close()
     print("imm-emulator stopped", flush=True)
     return 0
 

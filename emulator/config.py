@@ -12,6 +12,8 @@ from datetime import timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .oss.mounts import Mount
+
 DEFAULT_ACCESS_KEY_ID = "test-access-key-id"
 DEFAULT_ACCESS_KEY_SECRET = "test-access-key-secret"
 API_VERSION = "2020-09-30"
@@ -80,9 +82,24 @@ def account_for(access_key_id: str) -> str:
     return str(int(digest, 16) % 10**15 + 10**15)
 
 
-def _opt(flag: str, help: str, *, env: str | None = None, multiple: bool = False, choices=None) -> dict:
+def _opt(
+    flag: str,
+    help: str,
+    *,
+    env: str | None = None,
+    multiple: bool = False,
+    choices=None,
+    metavar: str | None = None,
+) -> dict:
     name = env or "IMM_EMULATOR_" + flag.lstrip("-").replace("-", "_").upper()
-    return {"flag": flag, "env": name, "help": help, "multiple": multiple, "choices": choices}
+    return {
+        "flag": flag,
+        "env": name,
+        "help": help,
+        "multiple": multiple,
+        "choices": choices,
+        "metavar": metavar,
+    }
 
 
 @dataclass
@@ -108,6 +125,16 @@ class EmulatorConfig:
     region: str = field(
         default="cn-hangzhou", metadata=_opt("--region", "region the emulator pretends to be")
     )
+    mounts: list[Mount] = field(
+        default_factory=list,
+        metadata=_opt(
+            "--mount",
+            "serve local folder DIR as OSS bucket BUCKET, read-only unless :rw; repeatable",
+            env="IMM_EMULATOR_MOUNTS",
+            multiple=True,
+            metavar="BUCKET=DIR[:rw]",
+        ),
+    )
 
     def __post_init__(self) -> None:
         self.port = int(self.port)
@@ -118,6 +145,10 @@ class EmulatorConfig:
         ]
         if not self.access_keys:
             self.access_keys = [AccessKey(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET)]
+        self.mounts = [m if isinstance(m, Mount) else Mount.parse(str(m)) for m in self.mounts]
+        buckets = [m.bucket for m in self.mounts]
+        if len(set(buckets)) != len(buckets):
+            raise ValueError("each bucket can be mounted once")
 
     @property
     def host_id(self) -> str:
@@ -147,6 +178,6 @@ class EmulatorConfig:
             raw = environ.get(meta["env"])
             if raw is None or raw == "":
                 continue
-            values[name] = raw.replace(",", " ").split() if meta["multiple"] else raw
+            values[name] = [v.strip() for v in raw.split(",") if v.strip()] if meta["multiple"] else raw
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+import mimetypes
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from .clock import Clock
 from .config import EmulatorConfig
 from .faults import FaultRule
+from .oss.model import NewObject
 from .runtime import Runtime
 from .server import Server
+from .state.blobs import read_chunks
 
 
 class Emulator:
@@ -31,6 +35,7 @@ class Emulator:
         if self._server is not None:
             self._server.stop()
             self._server = None
+        self.runtime.close()
 
     def __enter__(self) -> Emulator:
         return self.start()
@@ -72,25 +77,92 @@ class Emulator:
         """Forget all state, or only the state of the account ``access_key_id`` belongs to."""
         self.runtime.reset(self.runtime.account(access_key_id))
 
+    # --- OSS ------------------------------------------------------------------------------------
+    def put_object(
+        self,
+        bucket: str,
+        key: str,
+        data: bytes | str | Path | BinaryIO,
+        *,
+        access_key_id: str | None = None,
+        content_type: str | None = None,
+        meta: dict[str, str] | None = None,
+    ) -> str:
+        """Store an object (creating the bucket if needed) without going through HTTP; ``data`` is bytes,
+        a path to a file, or a readable binary stream. Returns its ``oss://`` URI."""
+        account = self.account(access_key_id)
+        self.runtime.oss.create_bucket(account, bucket)
+        new = NewObject(
+            content_type or mimetypes.guess_type(key)[0] or "application/octet-stream",
+            {f"x-oss-meta-{k.lower()}": v for k, v in (meta or {}).items()},
+        )
+        if isinstance(data, bytes):
+            self.runtime.oss.put(account, bucket, key, [data], new)
+        elif isinstance(data, (str, Path)):
+            with open(data, "rb") as stream:
+                self.runtime.oss.put(account, bucket, key, read_chunks(stream), new)
+        else:
+            self.runtime.oss.put(account, bucket, key, read_chunks(data), new)
+        return f"oss://{bucket}/{key}"
+
+    def oss_client(
+        self, access_key_id: str | None = None, access_key_secret: str | None = None, **config: Any
+    ):
+        """A real ``alibabacloud_oss_v2`` client pointed at this emulator (path-style, signature v4)."""
+        import alibabacloud_oss_v2 as oss
+
+        key_id, secret, token = self._key(access_key_id, access_key_secret)
+        cfg = oss.config.load_default()
+        cfg.credentials_provider = oss.credentials.StaticCredentialsProvider(key_id, secret, token)
+        cfg.region = self.config.region
+        cfg.endpoint = self.endpoint
+        cfg.use_path_style = True
+        for name, value in config.items():
+            setattr(cfg, name, value)
+        return oss.Client(cfg)
+
+    def oss2_bucket(
+        self,
+        bucket: str,
+        access_key_id: str | None = None,
+        access_key_secret: str | None = None,
+        *,
+        signature: str = "v4",
+    ):
+        """A real ``oss2.Bucket`` pointed at this emulator, signing with ``v4`` (default) or ``v1``."""
+        import oss2
+
+        key_id, secret, token = self._key(access_key_id, access_key_secret)
+        if token:
+            auth = oss2.StsAuth(key_id, secret, token, auth_version="v4" if signature == "v4" else "v1")
+        else:
+            auth = oss2.AuthV4(key_id, secret) if signature == "v4" else oss2.Auth(key_id, secret)
+        return oss2.Bucket(auth, self.endpoint, bucket, region=self.config.region)
+
+    def _key(self, access_key_id: str | None, access_key_secret: str | None) -> tuple[str, str, str | None]:
+        if access_key_id is None:
+            key = self.config.access_keys[0]
+            return key.access_key_id, key.secret, key.security_token
+        known = self.runtime.auth.key(access_key_id)
+        secret = access_key_secret if access_key_secret is not None else (known.secret if known else "")
+        return access_key_id, secret, known.security_token if known and access_key_secret is None else None
+
     # --- clients --------------------------------------------------------------------------------
     def client(self, access_key_id: str | None = None, access_key_secret: str | None = None, **config: Any):
         """A real ``alibabacloud_imm20200930`` client pointed at this emulator (needs the ``sdk`` extra)."""
         from alibabacloud_imm20200930.client import Client
         from alibabacloud_tea_openapi.models import Config
 
-        key = self.config.access_keys[0]
-        if access_key_id is not None and access_key_secret is None:
-            known = self.runtime.auth.key(access_key_id)
-            access_key_secret = known.secret if known else None
+        key_id, secret, token = self._key(access_key_id, access_key_secret)
         settings: dict[str, Any] = {
-            "access_key_id": access_key_id or key.access_key_id,
-            "access_key_secret": access_key_secret or key.secret,
+            "access_key_id": key_id,
+            "access_key_secret": secret,
             "endpoint": self.address,
             "protocol": "http",
             "region_id": self.config.region,
         }
-        if access_key_id is None and key.security_token:
-            settings["security_token"] = key.security_token
+        if token:
+            settings["security_token"] = token
         settings.update(config)
         return Client(Config(**settings))
 

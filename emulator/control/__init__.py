@@ -14,8 +14,8 @@ from .. import __version__
 from ..clock import parse_rfc3339
 from ..errors import ImmError
 from ..faults import FaultRule
-from ..responses import error_response, json_response, new_request_id
 from ..runtime import Runtime
+from ..web import error_response, json_response, new_request_id
 
 
 def control_blueprint(runtime: Runtime) -> Blueprint:

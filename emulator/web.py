@@ -1,4 +1,5 @@
-"""JSON answers and the IMM error envelope, for the IMM endpoint and the control API alike."""
+"""Flask glue shared by the IMM endpoint, OSS and the control API: the request as the protocol layer
+sees it, JSON answers and the IMM error envelope."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import json
 import uuid
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 
 from .errors import ImmError
+from .protocol.rpc import HttpRequest
 from .runtime import Runtime
 
 
@@ -32,3 +34,15 @@ def error_response(runtime: Runtime, error: ImmError, request_id: str) -> Respon
         "Recommend": f"https://next.api.aliyun.com/troubleshoot?q={error.code}&product=imm",
     }
     return json_response(body, error.http_status, {"x-acs-request-id": request_id, **error.headers})
+
+
+def http_request(*, with_body: bool = True) -> HttpRequest:
+    """The current Flask request; ``with_body=False`` leaves the body unread (OSS uploads stream it)."""
+    return HttpRequest(
+        method=request.method,
+        path=request.path,
+        query_string=request.query_string.decode("utf-8", "replace"),
+        headers=list(request.headers.items()),
+        body=request.get_data(cache=True) if with_body else b"",
+        content_type=request.content_type or "",
+    )
