@@ -2,6 +2,7 @@
 
 - ``imm_emulator``: the running emulator's handle, state reset before every test (one server per session).
 - ``imm_client``: a real ``alibabacloud_imm20200930`` client pointed at it.
+- ``oss_client``: a real ``alibabacloud_oss_v2`` client for the emulator's OSS.
 - ``imm_emulator_config``: override this session fixture to pass ``Emulator(**config)`` options.
 """
 
@@ -36,3 +37,9 @@ def imm_emulator(_imm_emulator_session: Any) -> Any:
 @pytest.fixture
 def imm_client(imm_emulator: Any) -> Any:
     return imm_emulator.client()
+
+
+@pytest.fixture
+def oss_client(imm_emulator: Any) -> Any:
+    """A real ``alibabacloud_oss_v2`` client for the emulator's OSS (path-style, signature v4)."""
+    return imm_emulator.oss_client()

@@ -90,7 +90,11 @@ class MountedBucket:
         self.root = mount.directory
 
     def resolve(self, key: str) -> Path:
-        """The file a key names, or OssError if the key would leave the folder."""
+        """The file a key names (symlinks resolved), or OssError if the key would leave the folder."""
+        return self._paths(key)[1]
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        """(the path as named, the real path); refused unless the real path is inside the folder."""
         parts = key.split("/")
         if "\\" in key or "\0" in key or key.startswith("/") or any(p in ("..", ".") for p in parts):
             raise OssError(
@@ -102,7 +106,7 @@ class MountedBucket:
             raise OssError(
                 "AccessDenied", "The object resolves outside the mounted folder.", extra={"Key": key}
             )
-        return real
+        return candidate, real
 
     def _info(self, key: str, path: Path, stat: os.stat_result) -> ObjectInfo:
         etag, crc, md5 = _HASHES.get(path, stat)
@@ -186,11 +190,11 @@ class MountedBucket:
 
     def delete(self, key: str) -> bool:
         self._require_writable(key)
-        path = self.resolve(key)
+        named, real = self._paths(key)
         self.store.delete(META_KIND, EVERYONE, f"{self.name}/{key}")
-        if not path.is_file():
+        if not real.is_file():
             return False
-        path.unlink()
+        named.unlink()  # a symlink goes, not the file it points to
         return True
 
     def iter_objects(self, prefix: str, after: str) -> Iterator[ObjectInfo]:

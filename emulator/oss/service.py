@@ -142,6 +142,8 @@ class Oss:
         target = self.bucket(account, bucket)
         if not target.writable:
             raise OssError("AccessDenied", f"Bucket {bucket} is a read-only mount.", extra={"Key": key})
+        if isinstance(target, MountedBucket):
+            target.resolve(key)  # refuse a key that would leave the folder now, not at completion
         upload_id = uuid.uuid4().hex.upper()
         self.store.put(
             UPLOAD_KIND,

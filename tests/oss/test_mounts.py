@@ -1,0 +1,171 @@
+"""Mounted folders: served as buckets, and no key reaches outside them (one test per trick)."""
+
+from __future__ import annotations
+
+import http.client
+import os
+from pathlib import Path
+
+import oss2
+import pytest
+
+from imm_emulator import Emulator
+
+SECRET = b"top secret outside the mount"
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> dict[str, Path]:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_bytes(SECRET)
+    media = tmp_path / "media"
+    (media / "videos").mkdir(parents=True)
+    (media / "videos" / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 fake clip")
+    (media / "readme.txt").write_text("hello")
+    (media / "link-out.txt").symlink_to(outside / "secret.txt")
+    (media / "dir-out").symlink_to(outside, target_is_directory=True)
+    (media / "link-in.txt").symlink_to(media / "readme.txt")
+    writable = tmp_path / "writable"
+    writable.mkdir()
+    (writable / "dir-out").symlink_to(outside, target_is_directory=True)
+    (writable / "link-out.txt").symlink_to(outside / "secret.txt")
+    return {"outside": outside, "media": media, "writable": writable, "root": tmp_path}
+
+
+@pytest.fixture
+def emu(tree):
+    with Emulator(auth="off", mounts=[f"media={tree['media']}", f"scratch={tree['writable']}:rw"]) as e:
+        yield e
+
+
+def raw(emu: Emulator, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+    """Send the path byte for byte: no client normalises dot segments or re-encodes it."""
+    conn = http.client.HTTPConnection("127.0.0.1", emu.port, timeout=10)
+    conn.putrequest(method, path, skip_accept_encoding=True)
+    conn.putheader("Content-Length", str(len(body or b"")))
+    conn.endheaders(body or b"")
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response.status, data
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+def test_mounted_folder_is_a_bucket(emu: Emulator, tree) -> None:
+    bucket = emu.oss2_bucket("media", "any-key", "any-secret")
+    assert bucket.get_object("videos/clip.mp4").read().endswith(b"fake clip")
+    head = bucket.head_object("readme.txt")
+    assert head.content_length == 5 and head.etag == "5D41402ABC4B2A76B9719D911017C592"
+    assert head.headers["x-oss-hash-crc64ecma"]
+    keys = [o.key for o in oss2.ObjectIteratorV2(bucket)]
+    assert keys == ["link-in.txt", "readme.txt", "videos/clip.mp4"]  # escaping links are not listed
+    assert [o.key for o in oss2.ObjectIterator(bucket, delimiter="/")] == [
+        "link-in.txt",
+        "readme.txt",
+        "videos/",
+    ]
+    assert bucket.get_object("link-in.txt").read() == b"hello"
+
+
+def test_read_only_mount_refuses_writes(emu: Emulator, tree) -> None:
+    before = snapshot(tree["media"])
+    bucket = emu.oss2_bucket("media", "k", "s")
+    for call in (
+        lambda: bucket.put_object("new.txt", b"x"),
+        lambda: bucket.delete_object("readme.txt"),
+        lambda: bucket.init_multipart_upload("big.bin"),
+    ):
+        with pytest.raises(oss2.exceptions.AccessDenied):
+            call()
+    assert snapshot(tree["media"]) == before
+
+
+def test_writable_mount_round_trips_with_metadata(emu: Emulator, tree) -> None:
+    bucket = emu.oss2_bucket("scratch", "k", "s")
+    bucket.put_object(
+        "out/result.json", b"{}", headers={"x-oss-meta-run": "7", "Content-Type": "application/json"}
+    )
+    assert (tree["writable"] / "out" / "result.json").read_bytes() == b"{}"
+    got = bucket.get_object("out/result.json")
+    assert got.headers["x-oss-meta-run"] == "7" and got.content_type == "application/json"
+    (tree["writable"] / "out" / "result.json").write_bytes(b"changed underneath")
+    assert "x-oss-meta-run" not in bucket.head_object("out/result.json").headers
+    data = os.urandom(250 * 1024)
+    src = tree["root"] / "big.bin"
+    src.write_bytes(data)
+    oss2.resumable_upload(bucket, "big.bin", str(src), multipart_threshold=100 * 1024, part_size=100 * 1024)
+    assert (tree["writable"] / "big.bin").read_bytes() == data
+    bucket.delete_object("big.bin")
+    assert not (tree["writable"] / "big.bin").exists()
+    (tree["writable"] / "target.txt").write_text("kept")
+    (tree["writable"] / "alias.txt").symlink_to(tree["writable"] / "target.txt")
+    assert bucket.get_object("alias.txt").read() == b"kept"
+    bucket.delete_object("alias.txt")
+    assert not (tree["writable"] / "alias.txt").is_symlink()
+    assert (tree["writable"] / "target.txt").read_text() == "kept"  # the link went, not its target
+
+
+ESCAPES = [
+    "/media/../outside/secret.txt",
+    "/media/videos/../../outside/secret.txt",
+    "/media/%2E%2E/outside/secret.txt",
+    "/media/%2e%2e%2foutside%2fsecret.txt",
+    "/media/..%2F..%2Foutside%2Fsecret.txt",
+    "/media/..%5Coutside%5Csecret.txt",
+    "/media//etc/passwd",
+    "/media/%2Fetc%2Fpasswd",
+    "/media/link-out.txt",
+    "/media/dir-out/secret.txt",
+    "/media/videos/%00/../../outside/secret.txt",
+    "/media/./../outside/secret.txt",
+]
+
+
+@pytest.mark.parametrize("path", ESCAPES)
+def test_reads_never_leave_the_mount(emu: Emulator, path: str) -> None:
+    for method in ("GET", "HEAD"):
+        status, body = raw(emu, method, path)
+        assert status in (400, 403, 404), (method, path, status)
+        assert SECRET not in body and b"root:" not in body
+
+
+@pytest.mark.parametrize(
+    "path", [p.replace("/media/", "/scratch/") for p in ESCAPES] + ["/scratch/dir-out/new.txt"]
+)
+def test_writes_never_leave_the_mount(emu: Emulator, tree, path: str) -> None:
+    before = snapshot(tree["root"])
+    for method, body in (("PUT", b"overwritten"), ("DELETE", None), ("POST", None)):
+        status, _ = raw(emu, method, path + ("?uploads" if method == "POST" else ""), body)
+        assert status in (400, 403, 404), (method, path, status)
+    assert snapshot(tree["root"]) == before
+    assert (tree["outside"] / "secret.txt").read_bytes() == SECRET
+    assert sorted(p.name for p in tree["outside"].iterdir()) == ["secret.txt"]
+
+
+def test_copy_cannot_read_or_write_outside(emu: Emulator, tree) -> None:
+    bucket = emu.oss2_bucket("scratch", "k", "s")
+    before = snapshot(tree["root"])
+    with pytest.raises(oss2.exceptions.OssError):
+        bucket.copy_object("media", "link-out.txt", "stolen.txt")
+    with pytest.raises(oss2.exceptions.OssError):
+        bucket.copy_object("media", "readme.txt", "dir-out/planted.txt")
+    assert snapshot(tree["root"]) == before
+
+
+def test_mount_flags_and_env(tmp_path: Path) -> None:
+    from imm_emulator.config import EmulatorConfig
+
+    config = EmulatorConfig.from_env({"IMM_EMULATOR_MOUNTS": f"a={tmp_path}:rw, b={tmp_path}"})
+    assert [(m.bucket, m.writable) for m in config.mounts] == [("a", True), ("b", False)]
+    with pytest.raises(ValueError):
+        EmulatorConfig(mounts=[f"x={tmp_path / 'missing'}"])
+    with pytest.raises(ValueError):
+        EmulatorConfig(mounts=["no-equals-sign"])
