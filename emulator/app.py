@@ -12,10 +12,10 @@ import logging
 
 from flask import Flask, Response, request
 
-from . import imm
 from .config import EmulatorConfig
 from .control import control_blueprint
 from .errors import ImmError
+from .imm.handlers import OPERATIONS
 from .oss.http import handle_oss, is_oss_request
 from .protocol.params import typed_params
 from .protocol.rpc import parse_rpc
@@ -29,12 +29,12 @@ def handle_rpc(runtime: Runtime) -> Response:
     request_id = new_request_id()
     try:
         wire = http_request()
-        call = parse_rpc(wire, imm.OPERATIONS.keys())
+        call = parse_rpc(wire, OPERATIONS.keys())
         caller = runtime.auth.authenticate(wire, call.params)
         runtime.faults.check(call.action, caller.account)
         params = typed_params(call.action, call.params)
-        ctx = imm.Context(caller.account, request_id, runtime.store, runtime.clock, runtime.config)
-        result = imm.OPERATIONS[call.action](ctx, params)
+        ctx = runtime.services.context(caller.account, request_id)
+        result = OPERATIONS[call.action](ctx, params)
     except ImmError as error:
         return error_response(runtime, error, request_id)
     except Exception:

@@ -12,6 +12,7 @@ from datetime import timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .imm.task_policy import Policy
 from .oss.mounts import Mount
 
 DEFAULT_ACCESS_KEY_ID = "test-access-key-id"
@@ -125,6 +126,18 @@ class EmulatorConfig:
     region: str = field(
         default="cn-hangzhou", metadata=_opt("--region", "region the emulator pretends to be")
     )
+    task_duration: str = field(
+        default="auto",
+        metadata=_opt(
+            "--task-duration",
+            "how asynchronous tasks end: auto (longer for longer videos, on the emulator clock), instant, "
+            "manual, polls:N (on the N-th read) or a number of seconds",
+        ),
+    )
+    notify_url: str = field(
+        default="",
+        metadata=_opt("--notify-url", "also POST every task notification to this URL (retried)"),
+    )
     mounts: list[Mount] = field(
         default_factory=list,
         metadata=_opt(
@@ -145,6 +158,7 @@ class EmulatorConfig:
         ]
         if not self.access_keys:
             self.access_keys = [AccessKey(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET)]
+        Policy.parse(self.task_duration)
         self.mounts = [m if isinstance(m, Mount) else Mount.parse(str(m)) for m in self.mounts]
         buckets = [m.bucket for m in self.mounts]
         if len(set(buckets)) != len(buckets):

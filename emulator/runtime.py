@@ -10,6 +10,7 @@ from pathlib import Path
 from .clock import Clock
 from .config import EmulatorConfig
 from .faults import Faults
+from .imm.registry import Services
 from .oss.service import Oss
 from .protocol.auth import Authenticator
 from .protocol.oss_auth import OssAuthenticator
@@ -27,6 +28,7 @@ class Runtime:
     faults: Faults = field(init=False)
     blobs: BlobStore = field(init=False)
     oss: Oss = field(init=False)
+    services: Services = field(init=False)
 
     def __post_init__(self) -> None:
         self.auth = Authenticator(self.config, self.clock)
@@ -36,6 +38,7 @@ class Runtime:
         self._scratch = Path(tempfile.mkdtemp(prefix="imm-emulator-"))
         self.blobs = BlobStore(self._scratch / "blobs")
         self.oss = Oss(self.store, self.blobs, self.clock, self.config.mounts, self.config.region)
+        self.services = Services(self.store, self.clock, self.config, self.oss)
 
     def account(self, access_key_id: str | None) -> str | None:
         """The account an AccessKeyId belongs to; None stays None (the whole emulator)."""

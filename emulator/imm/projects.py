@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from typing import Any
 
 from ..clock import format_rfc3339
@@ -31,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     "DatasetMaxTotalFileSize": 90_000_000_000_000_000,
 }
 SETTABLE = tuple(k for k in DEFAULTS if k not in ("ProjectQueriesPerSecond", "EngineConcurrency"))
+# What else goes when a project is deleted (its tasks); other modules register here.
+ON_DELETE: list[Callable[[Context, str], None]] = []
 
 
 def _tags(tag_param: list[dict]) -> list[dict]:
@@ -92,6 +95,8 @@ def update_project(ctx: Context, params: dict) -> dict:
 def delete_project(ctx: Context, params: dict) -> dict:
     if not ctx.store.delete(KIND, ctx.account, params["ProjectName"]):
         raise not_found("project")
+    for hook in ON_DELETE:
+        hook(ctx, params["ProjectName"])
     return {}
 
 

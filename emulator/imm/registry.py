@@ -8,18 +8,46 @@ from typing import Any
 
 from ..clock import Clock
 from ..config import EmulatorConfig
+from ..oss.service import Oss
 from ..state import Store
 
 
 @dataclass
-class Context:
-    """Everything a handler may use: no Flask, no HTTP."""
+class Services:
+    """What IMM semantics may use: state, time, configuration and OSS. No Flask, no HTTP."""
 
-    account: str
-    request_id: str
     store: Store
     clock: Clock
     config: EmulatorConfig
+    oss: Oss
+
+    def context(self, account: str, request_id: str = "") -> Context:
+        return Context(account, request_id, self)
+
+
+@dataclass
+class Context:
+    """One call: the caller's account, its RequestId, and the services."""
+
+    account: str
+    request_id: str
+    services: Services
+
+    @property
+    def store(self) -> Store:
+        return self.services.store
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    @property
+    def config(self) -> EmulatorConfig:
+        return self.services.config
+
+    @property
+    def oss(self) -> Oss:
+        return self.services.oss
 
     def now_ns(self) -> int:
         return self.clock.now_ns(self.account)

@@ -40,9 +40,21 @@ class Store(ABC):
 
     @abstractmethod
     def scan(
-        self, kind: str, account: str, *, start: str = "", prefix: str = "", limit: int | None = None
+        self,
+        kind: str,
+        account: str,
+        *,
+        start: str = "",
+        prefix: str = "",
+        limit: int | None = None,
+        reverse: bool = False,
     ) -> list[tuple[str, dict]]:
-        """Documents with key >= ``start`` and starting with ``prefix``, in key order."""
+        """Documents whose key starts with ``prefix``, in key order: from ``start`` (inclusive) upwards, or
+        with ``reverse`` from below ``start`` (exclusive; "" = from the last) downwards."""
+
+    @abstractmethod
+    def accounts(self, kind: str) -> list[str]:
+        """Accounts that hold at least one document of this kind."""
 
     @abstractmethod
     def count(self, kind: str, account: str) -> int: ...
@@ -123,18 +135,34 @@ class MemoryStore(Store):
             return coll.docs.pop(key)
 
     def scan(
-        self, kind: str, account: str, *, start: str = "", prefix: str = "", limit: int | None = None
+        self,
+        kind: str,
+        account: str,
+        *,
+        start: str = "",
+        prefix: str = "",
+        limit: int | None = None,
+        reverse: bool = False,
     ) -> list[tuple[str, dict]]:
         with self._lock:
             coll = self._data.get((kind, account))
             if not coll:
                 return []
             out = []
-            for key in _keys_from(coll.keys, max(start, prefix)):
+            keys = (
+                _keys_before(coll.keys, start, prefix)
+                if reverse
+                else _keys_from(coll.keys, max(start, prefix))
+            )
+            for key in keys:
                 if not key.startswith(prefix) or (limit is not None and len(out) >= limit):
                     break
                 out.append((key, copy.deepcopy(coll.docs[key])))
             return out
+
+    def accounts(self, kind: str) -> list[str]:
+        with self._lock:
+            return sorted(account for (k, account), coll in self._data.items() if k == kind and coll.keys)
 
     def count(self, kind: str, account: str) -> int:
         with self._lock:
@@ -152,4 +180,13 @@ class MemoryStore(Store):
 
 def _keys_from(keys: list[str], start: str) -> Iterator[str]:
     for i in range(bisect.bisect_left(keys, start), len(keys)):
+        yield keys[i]
+
+
+def _keys_before(keys: list[str], before: str, prefix: str) -> Iterator[str]:
+    # Keys with the prefix sort below prefix + U+10FFFF; start from there unless ``before`` is lower.
+    bound = prefix + "\U0010ffff"
+    if before and before < bound:
+        bound = before
+    for i in range(bisect.bisect_left(keys, bound) - 1, -1, -1):
         yield keys[i]

@@ -69,3 +69,18 @@ def test_nonce_cache_window() -> None:
     cache.remember("ak", "n2", now=1000)
     cache.remember("ak", "n3", now=5000)
     assert len(cache) == 1  # everything older than the window is forgotten
+
+
+def test_reverse_scan_and_accounts() -> None:
+    store = MemoryStore()
+    for key in ["a1", "b1", "b2", "b3", "c1"]:
+        store.put("k", "acct", key, {})
+    assert [k for k, _ in store.scan("k", "acct", reverse=True)] == ["c1", "b3", "b2", "b1", "a1"]
+    assert [k for k, _ in store.scan("k", "acct", prefix="b", reverse=True)] == ["b3", "b2", "b1"]
+    assert [k for k, _ in store.scan("k", "acct", prefix="b", start="b3", reverse=True, limit=1)] == ["b2"]
+    assert store.scan("k", "acct", prefix="b", start="b1", reverse=True) == []
+    store.put("k", "other", "x", {})
+    store.put("j", "third", "x", {})
+    assert store.accounts("k") == ["acct", "other"]
+    store.delete("k", "other", "x")
+    assert store.accounts("k") == ["acct"]
