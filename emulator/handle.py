@@ -8,7 +8,8 @@ from typing import Any, BinaryIO
 
 from .clock import Clock
 from .config import EmulatorConfig
-from .faults import FaultRule
+from .handles import FaultsHandle, NotificationsHandle
+from .imm import tasks
 from .oss.model import NewObject
 from .runtime import Runtime
 from .server import Server
@@ -68,6 +69,30 @@ class Emulator:
     @property
     def faults(self) -> FaultsHandle:
         return FaultsHandle(self.runtime)
+
+    @property
+    def notifications(self) -> NotificationsHandle:
+        return NotificationsHandle(self.runtime)
+
+    # --- tasks ----------------------------------------------------------------------------------
+    def set_task_policy(self, policy: str | None, access_key_id: str | None = None) -> None:
+        """How this account's new tasks end (``instant``, ``manual``, ``polls:N``, seconds, ``auto``);
+        None goes back to the emulator's ``task_duration``."""
+        tasks.set_policy(self.runtime.services, self.account(access_key_id), policy)
+
+    def complete_task(self, task_id: str, access_key_id: str | None = None) -> dict:
+        return tasks.end_by_hand(self.runtime.services, task_id, self.runtime.account(access_key_id))
+
+    def fail_task(
+        self,
+        task_id: str,
+        code: str = "InternalError",
+        message: str = "The task failed.",
+        access_key_id: str | None = None,
+    ) -> dict:
+        return tasks.end_by_hand(
+            self.runtime.services, task_id, self.runtime.account(access_key_id), (code, message)
+        )
 
     def account(self, access_key_id: str | None = None) -> str:
         """The account id an AccessKeyId belongs to (the default key's if None)."""
@@ -165,20 +190,3 @@ class Emulator:
             settings["security_token"] = token
         settings.update(config)
         return Client(Config(**settings))
-
-
-class FaultsHandle:
-    """``emu.faults.add(action="GetProject", code="Throttling.User", times=2)``; rules are scoped to the
-    account of ``access_key_id`` when given, else emulator-wide."""
-
-    def __init__(self, runtime: Runtime) -> None:
-        self._runtime = runtime
-
-    def add(self, access_key_id: str | None = None, **rule: Any) -> FaultRule:
-        return self._runtime.faults.add(FaultRule(**rule), self._runtime.account(access_key_id))
-
-    def list(self, access_key_id: str | None = None) -> list[dict]:
-        return self._runtime.faults.list(self._runtime.account(access_key_id))
-
-    def clear(self, access_key_id: str | None = None) -> None:
-        self._runtime.faults.clear(self._runtime.account(access_key_id))

@@ -11,6 +11,7 @@ from .clock import Clock
 from .config import EmulatorConfig
 from .faults import Faults
 from .imm.registry import Services
+from .notifier import Background
 from .oss.service import Oss
 from .protocol.auth import Authenticator
 from .protocol.oss_auth import OssAuthenticator
@@ -29,6 +30,7 @@ class Runtime:
     blobs: BlobStore = field(init=False)
     oss: Oss = field(init=False)
     services: Services = field(init=False)
+    background: Background = field(init=False)
 
     def __post_init__(self) -> None:
         self.auth = Authenticator(self.config, self.clock)
@@ -39,6 +41,7 @@ class Runtime:
         self.blobs = BlobStore(self._scratch / "blobs")
         self.oss = Oss(self.store, self.blobs, self.clock, self.config.mounts, self.config.region)
         self.services = Services(self.store, self.clock, self.config, self.oss)
+        self.background = Background(self.services, self.config.notify_url)
 
     def account(self, access_key_id: str | None) -> str | None:
         """The account an AccessKeyId belongs to; None stays None (the whole emulator)."""
@@ -57,4 +60,5 @@ class Runtime:
         self.clock.reset(account)
 
     def close(self) -> None:
+        self.background.stop()
         shutil.rmtree(self._scratch, ignore_errors=True)

@@ -24,7 +24,8 @@ def imm_emulator_config() -> dict[str, Any]:
 def _imm_emulator_session(imm_emulator_config: dict[str, Any]) -> Iterator[Any]:
     from imm_emulator import Emulator
 
-    with Emulator(**imm_emulator_config) as emu:
+    # Tasks end on their second read by default, so a test sees Running, then Succeeded, and never sleeps.
+    with Emulator(**{"task_duration": "polls:2", **imm_emulator_config}) as emu:
         yield emu
 
 

@@ -1,4 +1,4 @@
-"""The /_emulator/* control API: health, reset, the clock and fault rules.
+"""The /_emulator/* control API: health, reset, the clock, fault rules, tasks and notifications.
 
 Requests take an optional ``account`` (an AccessKeyId, in the JSON body or the query); without one an
 action applies to the whole emulator.
@@ -14,6 +14,7 @@ from .. import __version__
 from ..clock import parse_rfc3339
 from ..errors import ImmError
 from ..faults import FaultRule
+from ..imm import notifications, tasks
 from ..runtime import Runtime
 from ..web import error_response, json_response, new_request_id
 
@@ -60,6 +61,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
         if set_ns is not None:
             runtime.clock.set_ns(set_ns, account)
         runtime.clock.advance(advance, account)
+        tasks.tick(runtime.services)  # tasks due at the new time end now, not at the next tick
         return json_response(runtime.clock.describe(account))
 
     @bp.route("/faults", methods=["GET", "POST", "DELETE"])
@@ -76,7 +78,87 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
             runtime.faults.clear(account)
         return json_response({"faults": runtime.faults.list(account)})
 
+    @bp.post("/tasks/<task_id>/<action>")
+    def end_task(task_id: str, action: str) -> Response:
+        body = _body()
+        account = runtime.account(body.get("account") or request.args.get("account"))
+        if action == "complete":
+            failure = None
+        elif action == "fail":
+            failure = (
+                str(body.get("code") or "InternalError"),
+                str(body.get("message") or "The task failed."),
+            )
+        else:
+            raise ImmError("InvalidApi.NotFound", f"Unknown task action {action!r}: use complete or fail.")
+        task = tasks.end_by_hand(runtime.services, task_id, account, failure)
+        return json_response(
+            {
+                "TaskId": task["TaskId"],
+                "Status": task["status"],
+                "Code": task["code"],
+                "Message": task["message"],
+            }
+        )
+
+    @bp.route("/task-policy", methods=["GET", "PUT", "DELETE"])
+    def task_policy() -> Response:
+        body = _body() if request.method == "PUT" else {}
+        account = runtime.account(body.get("account") or request.args.get("account"))
+        if request.method != "GET" and account is None:
+            raise ImmError(
+                "InvalidArgument",
+                "Give the account (an AccessKeyId) whose task policy changes; "
+                "the emulator-wide default is --task-duration.",
+            )
+        if request.method == "PUT":
+            try:
+                tasks.set_policy(runtime.services, account, str(body.get("policy", "")))
+            except ValueError as exc:
+                raise ImmError("InvalidArgument", str(exc)) from exc
+        elif request.method == "DELETE":
+            tasks.set_policy(runtime.services, account, None)
+        policy = (
+            tasks.policy_for(runtime.services.context(account)) if account else runtime.config.task_duration
+        )
+        return json_response({"policy": str(policy), "account": account})
+
+    @bp.route("/notifications", methods=["GET", "DELETE"])
+    def notification_outbox() -> Response:
+        account = runtime.account(request.args.get("account"))
+        owners = [account] if account else runtime.store.accounts(notifications.KIND)
+        if request.method == "DELETE":
+            for owner in owners:
+                notifications.clear(runtime.services.context(owner))
+            return json_response({"notifications": []})
+        wait = _float_arg("wait", 0.0, 0.0, 60.0)
+        count = int(_float_arg("count", 1, 1, 10_000))
+        filters = {"task_id": request.args.get("task_id"), "channel": request.args.get("channel")}
+
+        def collect() -> list[dict]:
+            found = []
+            for owner in runtime.store.accounts(notifications.KIND) if account is None else owners:
+                found += notifications.outbox(runtime.services.context(owner), **filters)
+            return sorted(found, key=lambda e: e["created"])
+
+        if wait:
+            notifications.wait_until(lambda: len(collect()) >= count, wait)
+        return json_response({"notifications": collect()})
+
     return bp
+
+
+def _float_arg(name: str, default: float, low: float, high: float) -> float:
+    text = request.args.get(name)
+    if text is None:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise ImmError("InvalidArgument", f"{name} must be a number from {low:g} to {high:g}.")
+    return value
 
 
 def _body() -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from ..clock import format_rfc3339
@@ -95,6 +96,8 @@ def publish(ctx: Context, task: dict, content: dict[str, Any]) -> list[dict]:
             created=format_rfc3339(now_ns),
         )
         ctx.store.put(KIND, ctx.account, f"{now_ns:020d}-{next(_SEQUENCE):012d}", entry)
+        for deliver in ctx.services.on_notification:
+            deliver(entry)
     _trim(ctx)
     with _arrived:
         _arrived.notify_all()
@@ -117,7 +120,19 @@ def outbox(ctx: Context, *, task_id: str | None = None, channel: str | None = No
     ]
 
 
-def wait_for_any(timeout: float) -> None:
-    """Block until a notification arrives anywhere, or ``timeout`` seconds pass."""
+def clear(ctx: Context) -> None:
+    for key, _ in ctx.store.scan(KIND, ctx.account):
+        ctx.store.delete(KIND, ctx.account, key)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
+    """Block until ``condition()`` holds (rechecked when a notification arrives) or ``timeout`` passes.
+
+    Counts fixed waits instead of reading a clock: under freezegun the clocks stand still."""
+    step = 0.05
     with _arrived:
-        _arrived.wait(timeout)
+        for _ in range(max(1, int(timeout / step))):
+            if condition():
+                return True
+            _arrived.wait(step)
+    return condition()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..clock import Clock
@@ -20,6 +20,7 @@ class Services:
     clock: Clock
     config: EmulatorConfig
     oss: Oss
+    on_notification: list[Callable[[dict], None]] = field(default_factory=list)
 
     def context(self, account: str, request_id: str = "") -> Context:
         return Context(account, request_id, self)

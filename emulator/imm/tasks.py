@@ -177,16 +177,20 @@ def finish(ctx: Context, task: dict, failure: tuple[str, str] | None = None) -> 
     return stored
 
 
-def end_by_hand(ctx: Context, task_id: str, *, fail: tuple[str, str] | None = None) -> dict:
-    """The control API's complete/fail: ends a Running task of any project of the account now."""
-    purge_expired(ctx)
-    for _, task in ctx.store.scan(KIND, ctx.account):
-        if task["TaskId"] == task_id:
-            if task["status"] != "Running":
-                raise ImmError(
-                    "InvalidArgument", f"Task {task_id} has already ended ({task['status']}).", 409
-                )
-            return finish(ctx, task, fail)
+def end_by_hand(
+    services: Services, task_id: str, account: str | None = None, fail: tuple[str, str] | None = None
+) -> dict:
+    """The control API's complete/fail: ends a Running task now (looked up in every account if none)."""
+    for owner in [account] if account else services.store.accounts(KIND):
+        ctx = services.context(owner)
+        purge_expired(ctx)
+        for _, task in ctx.store.scan(KIND, owner):
+            if task["TaskId"] == task_id:
+                if task["status"] != "Running":
+                    raise ImmError(
+                        "InvalidArgument", f"Task {task_id} has already ended ({task['status']}).", 409
+                    )
+                return finish(ctx, task, fail)
     raise not_found("task")
 
 

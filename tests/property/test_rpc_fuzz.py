@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from imm_emulator.app import create_app
 from imm_emulator.config import EmulatorConfig
 from imm_emulator.protocol import schemas
+from imm_emulator.runtime import Runtime
 
 ACTIONS = schemas.operations()
 KNOWN_NAMES = sorted({name for op in ACTIONS for name in schemas.load(f"{op}.request")["properties"]})
@@ -35,9 +36,10 @@ values = st.one_of(
 
 @pytest.fixture(scope="module")
 def clients():
-    strict = create_app(EmulatorConfig()).test_client()
-    off = create_app(EmulatorConfig(auth="off")).test_client()
-    return strict, off
+    runtimes = [Runtime(EmulatorConfig()), Runtime(EmulatorConfig(auth="off"))]
+    yield tuple(create_app(runtime=r).test_client() for r in runtimes)
+    for runtime in runtimes:
+        runtime.close()
 
 
 def check(response) -> None:
