@@ -1,0 +1,1 @@
+"""Video labels: the bundled taxonomy, the deterministic labeler and test overrides."""

@@ -1,0 +1,286 @@
+"""Facts from a few decoded frames, when the optional ``analysis`` extra (PyAV) is installed.
+
+Cost is bounded whatever the video: at most ``MAX_SAMPLES`` seeks to a keyframe, each decoding that
+keyframe and the frame after it (for motion), scaled down by swscale to a thumbnail of at most
+``THUMB_WIDTH`` pixels across before any Python touches a pixel. No numpy: thumbnails are a few thousand
+pixels. Everything derived is a pure function of the decoded pixels, so the same bytes give the same facts.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from imm_emulator.imm.media.source import MediaSource
+
+THUMB_WIDTH = 48
+MAX_SAMPLES = 10
+MAX_PACKETS_PER_SAMPLE = 240  # demux bound per sample: a keyframe and its successor are normally a few
+
+# Colour names in the taxonomy's Color subtree, decided per pixel in HSV.
+COLOURS = ("红色", "橙色", "黄色", "绿色", "青色", "蓝色", "紫色", "粉色", "棕色", "黑色", "白色", "灰色")
+
+
+def available() -> bool:
+    """Whether PyAV can be imported (the ``analysis`` extra)."""
+    try:
+        import av  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def colour_name(r: int, g: int, b: int) -> str:
+    """A coarse colour name for one sRGB pixel (0..255 each)."""
+    h, s, v = colorsys.rgb_to_hsv(r / 255.0, g / 255.0, b / 255.0)
+    hue = h * 360.0
+    if v < 0.22:
+        return "黑色"
+    if s < 0.18:
+        return "白色" if v >= 0.8 else "灰色"
+    if hue < 15 or hue >= 345:
+        if v < 0.5:
+            return "棕色"
+        return "粉色" if s < 0.45 else "红色"
+    if hue < 40:
+        return "棕色" if v < 0.6 else "橙色"
+    if hue < 70:
+        return "棕色" if v < 0.45 else "黄色"
+    if hue < 165:
+        return "绿色"
+    if hue < 195:
+        return "青色"
+    if hue < 255:
+        return "蓝色"
+    if hue < 290:
+        return "紫色"
+    return "粉色" if v >= 0.6 else "紫色"
+
+
+_COLOUR_CACHE: dict[int, str] = {}
+
+
+def _colour_cached(r: int, g: int, b: int) -> str:
+    key = (r >> 2) << 12 | (g >> 2) << 6 | (b >> 2)  # 6 bits per channel: far below what changes a name
+    name = _COLOUR_CACHE.get(key)
+    if name is None:
+        name = _COLOUR_CACHE[key] = colour_name((r >> 2) << 2 | 2, (g >> 2) << 2 | 2, (b >> 2) << 2 | 2)
+    return name
+
+
+def _is_sky(r: int, g: int, b: int) -> bool:
+    h, s, v = colorsys.rgb_to_hsv(r / 255.0, g / 255.0, b / 255.0)
+    return 180.0 <= h * 360.0 < 250.0 and s >= 0.15 and v >= 0.45
+
+
+@dataclass
+class Sample:
+    """One sampled moment: shares are fractions of the thumbnail's pixels."""
+
+    time_ms: int
+    colours: dict[str, float]
+    luma: float  # mean luma 0..1
+    saturation: float  # mean HSV saturation 0..1
+    sky_top: float  # share of sky-blue pixels in the top third (display orientation)
+    blue_bottom: float  # share of blue/cyan pixels in the bottom half
+    edges: float  # mean absolute horizontal luma step 0..1
+    motion: float | None  # mean absolute luma change to the next frame 0..1, None if no next frame
+    lumas: list[int] = field(repr=False, default_factory=list)
+
+
+@dataclass
+class FrameFacts:
+    samples: list[Sample]
+    scene_change: float  # mean absolute luma change between consecutive samples 0..1
+
+    def colour_share(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for sample in self.samples:
+            for name, share in sample.colours.items():
+                totals[name] = totals.get(name, 0.0) + share
+        n = len(self.samples) or 1
+        return {name: total / n for name, total in totals.items()}
+
+    def mean(self, attr: str) -> float:
+        values = [getattr(s, attr) for s in self.samples if getattr(s, attr) is not None]
+        return sum(values) / len(values) if values else 0.0
+
+
+def _thumb_size(width: int, height: int) -> tuple[int, int]:
+    if width <= 0 or height <= 0:
+        return THUMB_WIDTH, THUMB_WIDTH * 9 // 16
+    if width >= height:
+        w = THUMB_WIDTH
+        h = max(8, round(THUMB_WIDTH * height / width))
+    else:  # keep portrait thumbnails to the same pixel budget
+        h = THUMB_WIDTH
+        w = max(8, round(THUMB_WIDTH * width / height))
+    return w + (w & 1), h + (h & 1)
+
+
+def _rgb_rows(frame: Any, w: int, h: int) -> list[bytes]:
+    small = frame.reformat(width=w, height=h, format="rgb24")
+    plane = small.planes[0]
+    data = bytes(plane)
+    stride = plane.line_size
+    return [data[y * stride : y * stride + w * 3] for y in range(h)]
+
+
+def _rotate(rows: list[list[tuple[int, int, int]]], rotate: int) -> list[list[tuple[int, int, int]]]:
+    """Turn the coded picture into display orientation (``Rotate`` = clockwise degrees)."""
+    if rotate == 90:
+        return [list(col)[::-1] for col in zip(*rows, strict=True)]
+    if rotate == 180:
+        return [row[::-1] for row in rows[::-1]]
+    if rotate == 270:
+        return [list(col) for col in zip(*rows, strict=True)][::-1]
+    return rows
+
+
+def _describe(rows_bytes: list[bytes], rotate: int, time_ms: int) -> Sample:
+    pixels = [[(row[i], row[i + 1], row[i + 2]) for i in range(0, len(row), 3)] for row in rows_bytes]
+    pixels = _rotate(pixels, rotate)
+    height = len(pixels)
+    width = len(pixels[0]) if height else 0
+    total = max(1, width * height)
+    counts: dict[str, int] = {}
+    luma_sum = sat_sum = 0.0
+    lumas: list[int] = []
+    edge_sum = 0
+    for row in pixels:
+        previous = None
+        for r, g, b in row:
+            name = _colour_cached(r, g, b)
+            counts[name] = counts.get(name, 0) + 1
+            y = (299 * r + 587 * g + 114 * b) // 1000
+            lumas.append(y)
+            luma_sum += y
+            high, low = max(r, g, b), min(r, g, b)
+            sat_sum += (high - low) / high if high else 0.0
+            if previous is not None:
+                edge_sum += abs(y - previous)
+            previous = y
+    top = pixels[: max(1, height // 3)]
+    sky = sum(1 for row in top for px in row if _is_sky(*px)) / max(1, sum(len(row) for row in top))
+    bottom = pixels[height // 2 :]
+    blue = sum(1 for row in bottom for px in row if _colour_cached(*px) in ("蓝色", "青色"))
+    return Sample(
+        time_ms=time_ms,
+        colours={name: count / total for name, count in counts.items()},
+        luma=luma_sum / total / 255.0,
+        saturation=sat_sum / total,
+        sky_top=sky,
+        blue_bottom=blue / max(1, sum(len(row) for row in bottom)),
+        edges=edge_sum / max(1, (width - 1) * height) / 255.0,
+        motion=None,
+        lumas=lumas,
+    )
+
+
+def _luma_diff(a: list[int], b: list[int]) -> float:
+    if not a or len(a) != len(b):
+        return 0.0
+    return sum(abs(x - y) for x, y in zip(a, b, strict=True)) / len(a) / 255.0
+
+
+def _lumas(rows_bytes: list[bytes]) -> list[int]:
+    out: list[int] = []
+    for row in rows_bytes:
+        for i in range(0, len(row), 3):
+            out.append((299 * row[i] + 587 * row[i + 1] + 114 * row[i + 2]) // 1000)
+    return out
+
+
+def sample_times(duration_ms: int) -> list[int]:
+    """Where to look: evenly spread, one per ~4 s, between 3 and MAX_SAMPLES; just the start if unknown."""
+    if duration_ms <= 0:
+        return [0]
+    count = max(3, min(MAX_SAMPLES, math.ceil(duration_ms / 4000)))
+    return [int(duration_ms * (i + 0.5) / count) for i in range(count)]
+
+
+def analyse(source: MediaSource, duration_ms: int, rotate: int = 0) -> FrameFacts | None:
+    """Decode a few frames of ``source``; None when PyAV is missing or nothing could be decoded."""
+    try:
+        import av
+    except ImportError:
+        return None
+    try:
+        with source.open() as reader:
+            container = av.open(reader, mode="r")
+            try:
+                return _analyse_container(av, container, duration_ms, rotate % 360)
+            finally:
+                container.close()
+    except (av.error.FFmpegError, OSError, ValueError, EOFError, MemoryError, IndexError):
+        return None
+
+
+def _analyse_container(av: Any, container: Any, duration_ms: int, rotate: int) -> FrameFacts | None:
+    if not container.streams.video:
+        return None
+    stream = container.streams.video[0]
+    ctx = stream.codec_context
+    ctx.thread_type = "SLICE"  # frame threading delays the first frame after each seek
+    w, h = _thumb_size(ctx.width or 0, ctx.height or 0)
+    if duration_ms <= 0 and container.duration:
+        duration_ms = int(container.duration / 1000)
+    time_base = stream.time_base
+    samples: list[Sample] = []
+    seen: set[int] = set()
+    for target in sample_times(duration_ms):
+        frames = _decode_at(av, container, stream, target, time_base, seekable=duration_ms > 0)
+        if not frames:
+            continue
+        first = frames[0]
+        key = first.pts if first.pts is not None else -len(seen) - 1
+        if key in seen:
+            continue
+        seen.add(key)
+        when = int(first.pts * time_base * 1000) if first.pts is not None and time_base else target
+        rows = _rgb_rows(first, w, h)
+        sample = _describe(rows, rotate, max(0, min(when, duration_ms)) if duration_ms > 0 else 0)
+        if len(frames) > 1:
+            sample.motion = _luma_diff(_lumas(rows), _lumas(_rgb_rows(frames[1], w, h)))
+        samples.append(sample)
+    if not samples:
+        return None
+    samples.sort(key=lambda s: s.time_ms)
+    changes = [_luma_diff(a.lumas, b.lumas) for a, b in zip(samples, samples[1:], strict=False)]
+    return FrameFacts(samples, sum(changes) / len(changes) if changes else 0.0)
+
+
+def _decode_at(av: Any, container: Any, stream: Any, target_ms: int, time_base: Any, seekable: bool) -> list:
+    """The keyframe at or before ``target_ms`` and the frame after it (decoded, not converted)."""
+    ctx = stream.codec_context
+    if seekable and time_base:
+        try:
+            container.seek(int(target_ms / 1000 / time_base), stream=stream, backward=True, any_frame=False)
+        except av.error.FFmpegError:
+            return []
+    ctx.skip_frame = "NONKEY"
+    frames: list = []
+    packets = 0
+    try:
+        for packet in container.demux(stream):
+            packets += 1
+            for frame in packet.decode():
+                frames.append(frame)
+                ctx.skip_frame = "DEFAULT"
+                if len(frames) >= 2:
+                    return frames
+            if packets >= MAX_PACKETS_PER_SAMPLE:
+                break
+        if len(frames) < 2:  # end of stream: drain the decoder
+            for frame in ctx.decode(None):
+                frames.append(frame)
+                if len(frames) >= 2:
+                    break
+    except av.error.FFmpegError:
+        pass
+    finally:
+        ctx.skip_frame = "DEFAULT"
+    return frames
