@@ -12,6 +12,7 @@ import logging
 
 from flask import Flask, Response, request
 
+from . import contract
 from .config import EmulatorConfig
 from .control import control_blueprint
 from .errors import ImmError
@@ -34,13 +35,23 @@ def handle_rpc(runtime: Runtime) -> Response:
         runtime.faults.check(call.action, caller.account)
         params = typed_params(call.action, call.params)
         ctx = runtime.services.context(caller.account, request_id)
-        result = OPERATIONS[call.action](ctx, params)
+        answer = {"RequestId": request_id, **OPERATIONS[call.action](ctx, params)}
+        response = json_response(answer, headers={"x-acs-request-id": request_id})
+        action = call.action
     except ImmError as error:
-        return error_response(runtime, error, request_id)
+        response, answer, action = error_response(runtime, error, request_id), None, "error"
     except Exception:
         log.exception("InternalError serving request %s", request_id)
         return error_response(runtime, ImmError("InternalError"), request_id)
-    return json_response({"RequestId": request_id, **result}, headers={"x-acs-request-id": request_id})
+    if runtime.config.validate_responses:
+        violations = contract.validate(action, answer or response.get_json(), strict=True)
+        if violations:
+            # The test that provoked a wrong answer fails there, with the JSON path of the problem.
+            detail = "; ".join(str(v) for v in violations[:5])
+            log.error("contract violation in the %s answer: %s", action, detail)
+            message = f"imm-emulator contract violation in the {action} answer: {detail}"
+            return error_response(runtime, ImmError("InternalError", message), request_id)
+    return response
 
 
 def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = None) -> Flask:

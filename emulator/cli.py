@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import sys
@@ -26,13 +27,75 @@ def build_parser() -> argparse.ArgumentParser:
         kwargs = {"dest": name, "default": None, "help": f"{meta['help']} [env {meta['env']}]"}
         if meta["multiple"]:
             kwargs["action"] = "append"
+        if meta["switch"]:
+            kwargs.update(action="store_const", const=True)
         if meta["choices"]:
             kwargs["choices"] = meta["choices"]
         if meta["metavar"]:
             kwargs["metavar"] = meta["metavar"]
         serve.add_argument(meta["flag"], **kwargs)
     serve.add_argument("--log-level", default="WARNING", help="logging level (DEBUG shows every request)")
+    check = commands.add_parser(
+        "validate",
+        help="check recorded IMM answers against the JSON-Schema contract",
+        description="Check recorded IMM answers (one JSON document per file, or JSON Lines) against the "
+        "contract. Exit status 0 if every answer validates, 1 otherwise.",
+    )
+    check.add_argument("files", nargs="+", metavar="FILE", help="JSON or JSON Lines files ('-' reads stdin)")
+    check.add_argument("--operation", help="the operation they answer (default: inferred from each answer)")
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="hold answers to the emulator's stricter contract (enums, formats, no unknown fields)",
+    )
     return parser
+
+
+def validate(args: argparse.Namespace) -> int:
+    from .contract import infer_operation
+    from .contract import validate as check
+
+    failures = 0
+    for name in args.files:
+        try:
+            text = sys.stdin.read() if name == "-" else open(name, encoding="utf-8").read()  # noqa: SIM115
+        except OSError as exc:
+            print(f"{name}: cannot read: {exc}")
+            failures += 1
+            continue
+        for where, payload in _documents(name, text):
+            if isinstance(payload, ValueError):
+                print(f"{where}: not JSON: {payload}")
+                failures += 1
+                continue
+            operation = args.operation or infer_operation(payload)
+            if operation is None:
+                print(f"{where}: cannot tell which operation this answers; give --operation")
+                failures += 1
+                continue
+            violations = check(operation, payload, strict=args.strict)
+            if violations:
+                failures += 1
+                for violation in violations:
+                    print(f"{where}: {operation}: {violation}")
+            else:
+                print(f"{where}: OK ({operation})")
+    return 1 if failures else 0
+
+
+def _documents(name: str, text: str):
+    """One JSON document, or JSON Lines: -> (where, payload or the ValueError)."""
+    try:
+        yield name, json.loads(text)
+        return
+    except ValueError:
+        pass
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            try:
+                yield f"{name}:{number}", json.loads(line)
+            except ValueError as exc:
+                yield f"{name}:{number}", exc
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -69,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         return serve(args)
+    if args.command == "validate":
+        return validate(args)
     return 2
 
 

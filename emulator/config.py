@@ -91,6 +91,7 @@ def _opt(
     multiple: bool = False,
     choices=None,
     metavar: str | None = None,
+    switch: bool = False,
 ) -> dict:
     name = env or "IMM_EMULATOR_" + flag.lstrip("-").replace("-", "_").upper()
     return {
@@ -100,6 +101,7 @@ def _opt(
         "multiple": multiple,
         "choices": choices,
         "metavar": metavar,
+        "switch": switch,
     }
 
 
@@ -137,6 +139,15 @@ class EmulatorConfig:
     notify_url: str = field(
         default="",
         metadata=_opt("--notify-url", "also POST every task notification to this URL (retried)"),
+    )
+    validate_responses: bool = field(
+        default=False,
+        metadata=_opt(
+            "--validate-responses",
+            "check every IMM answer against the strict JSON-Schema contract; a violation answers "
+            "InternalError naming the JSON path",
+            switch=True,
+        ),
     )
     mounts: list[Mount] = field(
         default_factory=list,
@@ -192,6 +203,11 @@ class EmulatorConfig:
             raw = environ.get(meta["env"])
             if raw is None or raw == "":
                 continue
-            values[name] = [v.strip() for v in raw.split(",") if v.strip()] if meta["multiple"] else raw
+            if meta["multiple"]:
+                values[name] = [v.strip() for v in raw.split(",") if v.strip()]
+            elif meta["switch"]:
+                values[name] = raw.strip().lower() in ("1", "true", "yes", "on")
+            else:
+                values[name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

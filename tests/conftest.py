@@ -12,7 +12,11 @@ from tests.helpers import DEFAULT_KEY, OTHER_KEY, STS_KEY, raw_call
 
 @pytest.fixture(scope="session")
 def imm_emulator_config() -> dict[str, Any]:
-    return {"access_keys": [":".join(DEFAULT_KEY), ":".join(OTHER_KEY), ":".join(STS_KEY)]}
+    # Every answer of the project's own test run is held to the strict contract.
+    return {
+        "access_keys": [":".join(DEFAULT_KEY), ":".join(OTHER_KEY), ":".join(STS_KEY)],
+        "validate_responses": True,
+    }
 
 
 @pytest.fixture

@@ -124,17 +124,38 @@ def apply_patch(schema: dict, patch: dict) -> None:
                 target[key] = copy.deepcopy(value)
 
 
+def close_objects(node: object) -> None:
+    """Strict answers name no field the schema does not: every object with properties is closed
+    (free-form maps such as Tags have no properties and stay open)."""
+    if isinstance(node, dict):
+        if "properties" in node and node.get("type") == "object":
+            node.setdefault("additionalProperties", False)
+        for value in node.values():
+            close_objects(value)
+    elif isinstance(node, list):
+        for value in node:
+            close_objects(value)
+
+
 def generate(metadata: dict, patches: dict) -> dict[str, dict]:
+    """Published schemas (``<name>.json``: what the real service may send) and, for answers, the
+    emulator's own stricter contract (``strict/<name>.json``: enums, formats, required fields, closed)."""
     components = metadata["components"]["schemas"]
     out: dict[str, dict] = {}
     for op in OPERATIONS:
         api = metadata["apis"][op]
         out[f"{op}.request.json"] = request_schema(op, api, components)
         out[f"{op}.response.json"] = response_schema(op, api, components)
-    for name, schema in list(out.items()):
-        apply_patch(schema, patches.get(name.removesuffix(".json"), {}))
     for name, schema in patches.get("_extra", {}).items():
         out[f"{name}.json"] = copy.deepcopy(schema)
+    for name, schema in list(out.items()):
+        apply_patch(schema, patches.get(name.removesuffix(".json"), {}))
+    for name in [n for n in out if not n.endswith(".request.json")]:
+        strict = copy.deepcopy(out[name])
+        strict["$id"] = strict["$id"].replace("/schemas/", "/schemas/strict/")
+        apply_patch(strict, patches.get("strict:" + name.removesuffix(".json"), {}))
+        close_objects(strict)
+        out[f"strict/{name}"] = strict
     return out
 
 
@@ -150,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     schemas = generate(json.loads(args.metadata.read_text()), json.loads(PATCHES.read_text()))
     drift = []
+    (args.out / "strict").mkdir(exist_ok=True)
     for name, schema in schemas.items():
         path = args.out / name
         text = render(schema)

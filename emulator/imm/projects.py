@@ -7,7 +7,6 @@ real service does. Times are RFC3339 with nanoseconds in the region's local zone
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Callable
 from typing import Any
 
@@ -139,7 +138,7 @@ def _decode_token(ctx: Context, token: str) -> str:
         return ""
     try:
         account, sep, name = base64.b64decode(token, validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # bad base64, non-ASCII or not UTF-8
         sep, account, name = "", "", ""
     if not sep or account != ctx.account:
         raise invalid_argument(
