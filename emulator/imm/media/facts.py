@@ -1,0 +1,65 @@
+"""Everything known about one probed file while its answer is built: MediaInfo's report, the demuxer
+ffprobe would use, and the facts read from MediaInfo's trace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pymediainfo import Track
+
+from . import boxes, trace
+from .containers import Container
+from .mediainfo import Inspection
+
+
+@dataclass
+class Facts:
+    container: Container
+    general: Track
+    inspection: Inspection
+    size: int
+    movie: trace.Mp4Movie | None = None
+    flv: trace.FlvFacts | None = None
+    mp3: trace.Mp3Facts | None = None
+    ogg_granule: int | None = None
+    video_timing: trace.VideoTiming = field(default_factory=trace.VideoTiming)
+    location: tuple[float, float] | None = None  # from a 3GPP loci box
+    opus_channels: tuple[int, int] | None = None
+
+    @classmethod
+    def read(cls, container: Container, inspection: Inspection, size: int,
+             read_range: Callable[[int, int], bytes]) -> Facts:
+        assert inspection.general is not None
+        facts = cls(container, inspection.general, inspection, size)
+        text = inspection.trace
+        if text:
+            if container.time_base == "mp4":
+                facts.movie = trace.mp4(text)
+                facts._read_boxes(text, read_range)
+            elif container.name == "flv":
+                facts.flv = trace.flv(text)
+            elif container.name == "mp3":
+                facts.mp3 = trace.mp3(text)
+            elif container.name == "ogg":
+                facts.ogg_granule = trace.ogg_last_granule(text)
+            facts.video_timing = trace.vui(text)
+        return facts
+
+    def _read_boxes(self, text: str, read_range: Callable[[int, int], bytes]) -> None:
+        for name, (offset, length) in trace.payloads(text, {"loci", "dOps"}).items():
+            if length > boxes.READ_LIMIT:
+                continue
+            payload = read_range(offset, length)
+            if name == "loci":
+                self.location = boxes.loci_position(payload)
+            else:
+                self.opus_channels = boxes.opus_channels(payload)
+
+    def mp4_track(self, track: Track) -> trace.Mp4Track | None:
+        if self.movie is None or track.track_id in (None, ""):
+            return None
+        try:
+            return self.movie.tracks.get(int(str(track.track_id).split(" ")[0]))
+        except ValueError:
+            return None

@@ -1,0 +1,79 @@
+"""Run MediaInfoLib (bundled with pymediainfo) over a reader, optionally with its ``Details=1`` trace.
+
+pymediainfo's own ``MediaInfo.parse`` cannot return the normal report and the trace from one pass, and
+its options are process-wide (a concurrent parse with other options would change ours). So this module
+drives the library through pymediainfo's loaded handle itself: one pass over the bytes, then both
+reports from the same handle, all under one lock, with the deadline checked between buffers.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from pymediainfo import MediaInfo, Track
+
+_LOCK = threading.Lock()
+_NO_SEEK = ctypes.c_uint64(-1).value
+_FINISHED = 0x08
+_BUFFER = 64 * 1024
+
+
+@dataclass
+class Inspection:
+    """What MediaInfo reported: the General track, the stream tracks in its order, and the trace."""
+
+    general: Track | None
+    tracks: list[Track] = field(default_factory=list)
+    trace: str = ""
+
+    def of_type(self, *kinds: str) -> list[Track]:
+        return [track for track in self.tracks if track.track_type in kinds]
+
+
+def inspect(reader: BinaryIO, size: int, *, trace: bool, deadline: float) -> Inspection:
+    """Parse ``size`` bytes readable from ``reader`` at ParseSpeed 0 (headers, a few frames)."""
+    with _LOCK:
+        lib, handle, _version, _parts = MediaInfo._get_library()
+        try:
+            for option, value in (
+                ("CharSet", "UTF-8"),
+                ("Complete", "1"),
+                ("ParseSpeed", "0"),
+                ("Cover_Data", ""),
+                ("Details", "1" if trace else "0"),
+                ("Inform", "" if trace else "OLDXML"),
+            ):
+                lib.MediaInfo_Option(handle, option, value)
+            _feed(lib, handle, reader, size, deadline)
+            trace_text = lib.MediaInfo_Inform(handle, 0) if trace else ""
+            if trace:
+                lib.MediaInfo_Option(handle, "Details", "0")
+                lib.MediaInfo_Option(handle, "Inform", "OLDXML")
+            report = lib.MediaInfo_Inform(handle, 0)
+        finally:
+            lib.MediaInfo_Close(handle)
+            lib.MediaInfo_Delete(handle)
+    parsed = MediaInfo(report, "replace")
+    general = parsed.general_tracks[0] if parsed.general_tracks else None
+    tracks = [track for track in parsed.tracks if track.track_type != "General"]
+    return Inspection(general, tracks, trace_text)
+
+
+def _feed(lib, handle, reader: BinaryIO, size: int, deadline: float) -> None:  # type: ignore[no-untyped-def]
+    reader.seek(0)
+    lib.MediaInfo_Open_Buffer_Init(handle, size, 0)
+    while time.monotonic() < deadline:
+        chunk = reader.read(_BUFFER)
+        if not chunk:
+            break
+        if lib.MediaInfo_Open_Buffer_Continue(handle, chunk, len(chunk)) & _FINISHED:
+            break
+        target = lib.MediaInfo_Open_Buffer_Continue_GoTo_Get(handle)
+        if target != _NO_SEEK:
+            reader.seek(target)
+            lib.MediaInfo_Open_Buffer_Init(handle, size, reader.tell())
+    lib.MediaInfo_Open_Buffer_Finalize(handle)

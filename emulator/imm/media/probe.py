@@ -1,0 +1,177 @@
+"""DetectMediaMeta: probe a media object with MediaInfo and answer with ffprobe's names and values.
+
+The real IMM service is evidently built on ffprobe; the emulator reads the same bytes with MediaInfo
+(pymediainfo) and maps its report onto what ffprobe would print, using lookup tables (``data/``) and the
+few facts MediaInfo's trace adds. Reading is bounded in bytes and time, so hostile objects fail fast
+with an ``InvalidArgument`` error instead of hanging the emulator.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from ...errors import ImmError
+from . import geo, shape
+from .containers import Container, container_for
+from .facts import Facts
+from .general import general_tags, position
+from .mediainfo import inspect
+from .reader import BoundedReader
+from .source import MediaSource
+from .streams import Stream, build_streams, describe
+from .timing import Totals, container_totals
+from .trace import vui
+from .values import exact, seconds
+
+TIME_LIMIT = 2.0  # seconds per object
+BYTE_BUDGET = 8 * 1024 * 1024  # bytes fetched per object
+_MP4_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot", b"uuid"}
+_VUI_HEAD = (16 * 1024, 64 * 1024)
+_FROM_PTS = {"mpeg", "mpegts"}
+
+
+@dataclass
+class Analysis:
+    """One probed object: what MediaInfo saw and the streams built from it, before rendering."""
+
+    facts: Facts
+    streams: list[Stream]
+    totals: Totals
+    fetched: int
+
+
+def detect_media_meta(source: MediaSource, *, time_limit: float = TIME_LIMIT,
+                      byte_budget: int = BYTE_BUDGET) -> dict[str, Any]:
+    """The DetectMediaMeta answer body (no RequestId) for ``source``; ImmError if it is not media."""
+    deadline = time.monotonic() + time_limit
+    if _is_playlist(source):
+        from .hls import detect_playlist
+
+        return detect_playlist(source, deadline=deadline, byte_budget=byte_budget)
+    return render(analyse(source, deadline=deadline, byte_budget=byte_budget), with_addresses=True)
+
+
+def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUDGET) -> Analysis:
+    if source.size <= 0:
+        raise _invalid(source, "is empty (0 bytes)")
+    raw = source.open()
+    try:
+        reader = BoundedReader(raw, source.size, budget=byte_budget, deadline=deadline)
+        head = reader.head(16)
+        inspection = inspect(reader, source.size, trace=_wants_trace(head), deadline=deadline)
+        container = _supported(source, inspection.general.format if inspection.general else None)
+        facts = Facts.read(container, inspection, source.size, reader.range)
+        if container.name in _FROM_PTS:
+            _read_video_timing(facts, reader, deadline)
+    finally:
+        raw.close()
+    streams = build_streams(facts)
+    if not any(stream.kind in ("video", "audio") for stream in streams):
+        why = "was cut short" if reader.exhausted else "has no audio or video stream"
+        raise _invalid(source, f"{why} ({container.long_name} container)")
+    totals = container_totals([s.timing for s in streams], _header_duration(facts), source.size,
+                              from_pts=container.name in _FROM_PTS)
+    return Analysis(facts, streams, totals, reader.fetched)
+
+
+def render(analysis: Analysis, *, with_addresses: bool,
+           overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    facts, streams, totals = analysis.facts, analysis.streams, analysis.totals
+    described = [(stream.kind, describe(stream, facts)) for stream in streams]
+    videos = [fields for kind, fields in described if kind == "video"]
+    top: dict[str, Any] = {
+        "FormatName": facts.container.name,
+        "FormatLongName": facts.container.long_name,
+        "Size": facts.size,
+        "Duration": seconds(None if totals.duration is None else Fraction(totals.duration, 1_000_000)),
+        "StartTime": seconds(None if totals.start is None else Fraction(totals.start, 1_000_000)),
+        "Bitrate": totals.bitrate,
+        "StreamCount": len(streams) + _attachments(facts),
+        "ProgramCount": len(facts.inspection.of_type("Menu")) if facts.container.programs == "menus" else 0,
+        "VideoWidth": videos[0].get("Width") if videos else None,
+        "VideoHeight": videos[0].get("Height") if videos else None,
+        **general_tags(facts),
+    }
+    if with_addresses:
+        found = position(facts)
+        top["Addresses"] = geo.addresses(*found) if found else None
+    top.update(overrides or {})
+    return shape.answer(top, {
+        "VideoStreams": videos,
+        "AudioStreams": [fields for kind, fields in described if kind == "audio"],
+        "Subtitles": [fields for kind, fields in described if kind == "subtitle"],
+    })
+
+
+def _supported(source: MediaSource, mediainfo_format: str | None) -> Container:
+    container = container_for(mediainfo_format)
+    if container is None:
+        what = f"is {mediainfo_format} data, not a supported media format" if mediainfo_format else \
+            "is not a media file (no known container or stream format)"
+        raise _invalid(source, what)
+    return container
+
+
+def _invalid(source: MediaSource, what: str) -> ImmError:
+    return ImmError("InvalidArgument", f"The media object {source.uri} {what}.")
+
+
+def _wants_trace(head: bytes) -> bool:
+    """Formats whose trace recovers exact values (MP4 time scales, FLV metadata, MP3 Xing, Ogg granules)."""
+    mpeg_audio_sync = len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
+    return head[4:8] in _MP4_BOXES or head[:3] in (b"FLV", b"ID3") or head[:4] == b"OggS" or mpeg_audio_sync
+
+
+def _read_video_timing(facts: Facts, reader: BoundedReader, deadline: float) -> None:
+    """MPEG-TS/PS: MediaInfo states no H.264/HEVC frame rate at ParseSpeed 0; the SPS VUI in the first
+    video packets has it. Trace only the head of the file, which is cheap."""
+    needs = [t for t in facts.inspection.of_type("Video") if t.format in ("AVC", "HEVC")]
+    if not needs:
+        return
+    for length in _VUI_HEAD:
+        head = reader.head(min(length, facts.size))
+        found = vui(inspect(io.BytesIO(head), len(head), trace=True, deadline=deadline).trace)
+        if found.time_scale or found.reorder is not None or len(head) >= facts.size:
+            facts.video_timing = found
+            return
+
+
+def _header_duration(facts: Facts) -> Fraction | None:
+    """The duration the demuxer itself states (mvhd, Segment Duration, onMetaData), which ffprobe keeps."""
+    name = facts.container.name
+    if facts.container.time_base == "mp4":
+        movie = facts.movie
+        if movie and movie.timescale and movie.duration is not None:
+            return Fraction(movie.duration, movie.timescale)
+        milliseconds = exact(facts.general.duration)
+        return milliseconds / 1000 if milliseconds is not None else None
+    if name == "flv" and facts.flv and facts.flv.metadata.get("duration"):
+        return Fraction(facts.flv.metadata["duration"]).limit_denominator(1_000_000)
+    if name in ("matroska,webm", "asf"):
+        milliseconds = exact(facts.general.duration)
+        return milliseconds / 1000 if milliseconds is not None else None
+    return None
+
+
+def _attachments(facts: Facts) -> int:
+    """Matroska attachments are streams for ffprobe (an attached picture or an attachment stream)."""
+    if facts.container.name != "matroska,webm" or not facts.general.attachments:
+        return 0
+    return len([name for name in str(facts.general.attachments).split(" / ") if name])
+
+
+def _is_playlist(source: MediaSource) -> bool:
+    if source.uri.lower().split("?")[0].endswith(".m3u8"):
+        return True
+    if source.size <= 0:
+        return False
+    raw = source.open()
+    try:
+        return raw.read(7) == b"#EXTM3U"
+    finally:
+        raw.close()
+

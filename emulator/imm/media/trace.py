@@ -1,0 +1,222 @@
+"""Facts that only MediaInfo's ``Details=1`` trace shows, read back from its text.
+
+The trace is one line per parsed element: ``<hex offset> <indent><name>: <value>``. The readers below
+pick the few values ffprobe reports exactly and plain MediaInfo output rounds or omits: MP4 time scales,
+sample tables and edit lists; H.264/HEVC reorder depth and VUI timing; FLV onMetaData; the MP3 Xing
+header; the last Ogg granule position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+_LINE = re.compile(r"^([0-9A-Fa-f]+)\s(\s*)(.*?)\s*$")
+_BYTES = re.compile(r"^\((\d+) bytes\)$")
+_FIELD = re.compile(r"^([^:]+?):\s+(.*)$")
+_LEADING_INT = re.compile(r"^-?\d+")
+_REORDER_KEYS = ("max_num_reorder_frames", "sps_max_num_reorder_pics")
+
+
+def _lines(trace: str) -> Iterator[tuple[int, str]]:
+    for line in trace.splitlines():
+        match = _LINE.match(line)
+        if match:
+            yield len(match.group(2)), match.group(3)
+
+
+def payloads(trace: str, boxes: set[str]) -> dict[str, tuple[int, int]]:
+    """(offset, length) of the raw payload MediaInfo skipped inside the first box of each given name
+    (it prints such bytes as 'Data: (n bytes)' or 'Unknown: (n bytes)'), for reading them directly."""
+    found: dict[str, tuple[int, int]] = {}
+    current = ""
+    for line in trace.splitlines():
+        match = _LINE.match(line)
+        field = _FIELD.match(match.group(3)) if match else None
+        if not field:
+            continue
+        key, value = field.group(1).strip(), field.group(2).strip()
+        if key == "Name":
+            current = value if value in boxes and value not in found else ""
+        elif current and key in ("Data", "Unknown") and _BYTES.match(value):
+            found[current] = (int(match.group(1), 16), int(_BYTES.match(value).group(1)))
+            current = ""
+    return found
+
+
+def _fields(trace: str) -> Iterator[tuple[str, str]]:
+    for _depth, body in _lines(trace):
+        match = _FIELD.match(body)
+        if match:
+            yield match.group(1).strip(), match.group(2).strip()
+
+
+def _int(text: str) -> int | None:
+    match = _LEADING_INT.match(text)
+    return int(match.group(0)) if match else None
+
+
+@dataclass
+class Mp4Track:
+    track_id: int
+    timescale: int | None = None
+    media_duration: int | None = None
+    samples: int | None = None
+    stts_samples: int = 0
+    stts_duration: int = 0
+    edits: list[tuple[int, int]] = field(default_factory=list)  # (duration in movie units, media time)
+    reorder: int | None = None
+    composition_offsets: bool = False
+
+
+@dataclass
+class Mp4Movie:
+    timescale: int | None = None
+    duration: int | None = None
+    tracks: dict[int, Mp4Track] = field(default_factory=dict)
+
+
+def mp4(trace: str) -> Mp4Movie:
+    """mvhd, and per trak: mdhd time scale/duration, stts sums, stsz count, elst entries, reorder depth."""
+    movie = Mp4Movie()
+    track: Mp4Track | None = None
+    box = ""
+    edit_duration: int | None = None
+    for _depth, body in _lines(trace):
+        header = re.match(r"^Track Header - (\d+)", body)
+        if header:
+            track = Mp4Track(int(header.group(1)))
+            movie.tracks[track.track_id] = track
+            continue
+        match = _FIELD.match(body)
+        if not match:
+            continue
+        key, value = match.group(1).strip(), match.group(2).strip()
+        if key == "Name":
+            box = value
+            if track is not None and box == "ctts":
+                track.composition_offsets = True
+            continue
+        number = _int(value)
+        if track is None:
+            if box == "mvhd" and key == "Time scale" and movie.timescale is None:
+                movie.timescale = number
+            elif box == "mvhd" and key == "Duration" and movie.duration is None:
+                movie.duration = number
+            continue
+        if box == "mdhd" and key == "Time scale":
+            track.timescale = number
+        elif box == "mdhd" and key == "Duration":
+            track.media_duration = number
+        elif box == "stts" and key == "Sample Count":
+            track.stts_samples += number or 0
+            pending = number or 0
+            track.__dict__["_pending"] = pending
+        elif box == "stts" and key == "Sample Duration":
+            track.stts_duration += track.__dict__.pop("_pending", 0) * (number or 0)
+        elif box == "stsz" and key == "Number of entries":
+            track.samples = number
+        elif box == "elst" and key == "Track duration":
+            edit_duration = number
+        elif box == "elst" and key == "Media time" and edit_duration is not None:
+            track.edits.append((edit_duration, number if number is not None else 0))
+            edit_duration = None
+        elif key in _REORDER_KEYS and track.reorder is None:
+            track.reorder = number
+    for item in movie.tracks.values():
+        item.__dict__.pop("_pending", None)
+    return movie
+
+
+@dataclass
+class VideoTiming:
+    """H.264/HEVC VUI timing and reorder depth, as the first SPS in the trace states them."""
+
+    num_units_in_tick: int | None = None
+    time_scale: int | None = None
+    reorder: int | None = None
+
+
+def vui(trace: str) -> VideoTiming:
+    timing = VideoTiming()
+    for key, value in _fields(trace):
+        if key in ("num_units_in_tick", "vui_num_units_in_tick") and timing.num_units_in_tick is None:
+            timing.num_units_in_tick = _int(value)
+        elif key in ("time_scale", "vui_time_scale") and timing.time_scale is None:
+            timing.time_scale = _int(value)
+        elif key in _REORDER_KEYS and timing.reorder is None:
+            timing.reorder = _int(value)
+    return timing
+
+
+@dataclass
+class FlvFacts:
+    metadata: dict[str, float] = field(default_factory=dict)
+    first_video_pts: int | None = None  # ms: timestamp + composition offset of the first coded picture
+
+
+def flv(trace: str) -> FlvFacts:
+    """onMetaData numbers (duration, audiodatarate, videodatarate...) and the first video picture's PTS."""
+    facts = FlvFacts()
+    name: str | None = None
+    in_video = False
+    timestamp = 0
+    coded = False
+    for depth, body in _lines(trace):
+        if depth == 0:
+            in_video, coded = body.startswith("Video"), False
+        match = _FIELD.match(body)
+        if not match:
+            continue
+        key, value = match.group(1).strip(), match.group(2).strip()
+        if key == "StringData":
+            name = value
+        elif key == "Value" and name is not None:
+            try:
+                facts.metadata.setdefault(name, float(value))
+            except ValueError:
+                pass
+            name = None
+        elif not in_video or facts.first_video_pts is not None:
+            continue
+        elif key == "Timestamp_Base":
+            timestamp = _int(value) or 0
+        elif key == "Timestamp_Extended":
+            timestamp += (_int(value) or 0) << 24
+        elif key == "AVCPacketType":
+            coded = _int(value) == 1
+        elif key == "CompositionTime" and coded:
+            offset = _int(value) or 0
+            facts.first_video_pts = timestamp + (offset - (1 << 24) if offset >= 1 << 23 else offset)
+    return facts
+
+
+@dataclass
+class Mp3Facts:
+    xing: bool = False
+    frames: int | None = None
+    bytes: int | None = None
+
+
+def mp3(trace: str) -> Mp3Facts:
+    facts = Mp3Facts()
+    for _depth, body in _lines(trace):
+        if "Tag (Xing)" in body or "Tag (Info)" in body or "Tag (VBRI)" in body:
+            facts.xing = True
+        match = _FIELD.match(body)
+        if not match or not facts.xing:
+            continue
+        key, value = match.group(1).strip(), match.group(2).strip()
+        if key == "FrameCount" and facts.frames is None and _int(value) is not None:
+            facts.frames = _int(value)
+        elif key in ("FileSize", "StreamSize") and facts.bytes is None and _int(value) is not None:
+            facts.bytes = _int(value)
+    return facts
+
+
+def ogg_last_granule(trace: str) -> int | None:
+    """The largest absolute granule position seen (the last page's, which MediaInfo reads at the end)."""
+    positions = [_int(value) for key, value in _fields(trace) if key == "absolute granule position"]
+    positions = [p for p in positions if p is not None and p >= 0 and p != (1 << 64) - 1]
+    return max(positions) if positions else None
