@@ -149,6 +149,9 @@ class EmulatorConfig:
             switch=True,
         ),
     )
+    journal_size: int = field(
+        default=1000, metadata=_opt("--journal-size", "how many recent calls the request journal keeps")
+    )
     mounts: list[Mount] = field(
         default_factory=list,
         metadata=_opt(
@@ -162,6 +165,9 @@ class EmulatorConfig:
 
     def __post_init__(self) -> None:
         self.port = int(self.port)
+        self.journal_size = int(self.journal_size)
+        if not 0 <= self.journal_size <= 1_000_000:
+            raise ValueError("journal size must be from 0 to 1000000")
         if self.auth not in ("strict", "off"):
             raise ValueError(f"auth must be 'strict' or 'off', not {self.auth!r}")
         self.access_keys = [

@@ -1,14 +1,24 @@
-"""Injected faults: rules that make matching IMM calls fail with a chosen error.
+"""Injected faults: rules that make matching IMM calls misbehave, deterministically.
 
-A rule matches by action (``*`` for any) and applies ``times`` times (null: until removed). Rules are
-kept in the Store (kind ``fault``), per account or emulator-wide, so in-process and HTTP use are the
-same thing. ``Throttling.User`` rules answer with ``x-acs-retry-after``, which the SDK raises as
-ThrottlingException.
+A rule matches by action (``*`` for any), and optionally by project, source URI glob or task, and
+applies ``times`` times (null: until removed), each time with ``probability`` (drawn from a generator
+seeded by ``seed`` and the number of matches so far, so a run repeats exactly). Kinds:
+
+- ``error``: answer an IMM error (``code``, ``message``, ``status``, ``retry_after``);
+- ``throttle``: ``Throttling.User`` with ``x-acs-retry-after`` (the SDK raises ThrottlingException);
+- ``latency``: answer normally after ``latency_ms``;
+- ``drop``: close the connection without answering;
+- ``task_failure``: the task the call creates ends Failed later with ``code`` and ``message``.
+
+Rules are kept in the Store (kind ``fault``), per account or emulator-wide, so in-process and HTTP
+use are one thing.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import itertools
+import random
 import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -18,32 +28,55 @@ from .state import Store
 
 KIND = "fault"
 GLOBAL = "*"
+KINDS = ("error", "throttle", "latency", "drop", "task_failure")
 _SEQUENCE = itertools.count(1)
 
 
 @dataclass
 class FaultRule:
     action: str = "*"
-    code: str = "InternalError"
+    kind: str = "error"
+    code: str = ""
     message: str = ""
     status: int = 0
     retry_after: int | None = None
+    latency_ms: int = 0
+    project: str | None = None
+    uri: str | None = None
+    task: str | None = None
     times: int | None = 1
+    probability: float = 1.0
+    seed: int = 0
+    matched: int = 0
     id: str = ""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.action, str) or not self.action:
-            raise ValueError("action must be an operation name or '*'")
-        if not isinstance(self.code, str) or not self.code:
-            raise ValueError("code must be a non-empty error code")
-        if not isinstance(self.message, str):
-            raise ValueError("message must be a string")
-        if self.status and not (isinstance(self.status, int) and 400 <= self.status <= 599):
-            raise ValueError("status must be an HTTP error status (400-599)")
-        if self.retry_after is not None and not (isinstance(self.retry_after, int) and self.retry_after > 0):
-            raise ValueError("retry_after must be a positive number of seconds")
-        if self.times is not None and not (isinstance(self.times, int) and self.times > 0):
-            raise ValueError("times must be a positive integer, or null for always")
+        checks = [
+            (isinstance(self.action, str) and bool(self.action), "action must be an operation name or '*'"),
+            (self.kind in KINDS, f"kind must be one of {', '.join(KINDS)}"),
+            (isinstance(self.code, str) and isinstance(self.message, str), "code, message: strings"),
+            (not self.status or (isinstance(self.status, int) and 400 <= self.status <= 599),
+             "status must be an HTTP error status (400-599)"),
+            (self.retry_after is None or (isinstance(self.retry_after, int) and self.retry_after > 0),
+             "retry_after must be a positive number of seconds"),
+            (isinstance(self.latency_ms, int) and 0 <= self.latency_ms <= 60_000,
+             "latency_ms must be an integer from 0 to 60000"),
+            (self.times is None or (isinstance(self.times, int) and self.times > 0),
+             "times must be a positive integer, or null for always"),
+            (isinstance(self.probability, (int, float)) and 0 <= self.probability <= 1,
+             "probability must be a number from 0 to 1"),
+            (isinstance(self.seed, int), "seed must be an integer"),
+            (all(v is None or isinstance(v, str) for v in (self.project, self.uri, self.task)),
+             "project, uri and task must be strings"),
+        ]  # fmt: skip
+        for ok, problem in checks:
+            if not ok:
+                raise ValueError(problem)
+        if self.kind == "throttle":
+            self.code = self.code or "Throttling.User"
+            self.retry_after = self.retry_after or 1
+        if self.kind in ("error", "task_failure"):
+            self.code = self.code or "InternalError"
         # Ids sort in creation order, so the oldest matching rule applies first.
         self.id = self.id or f"{next(_SEQUENCE):08d}-{uuid.uuid4().hex[:8]}"
 
@@ -52,7 +85,15 @@ class FaultRule:
         unknown = set(data) - set(cls.__dataclass_fields__) - {"account"}
         if unknown:
             raise ValueError(f"unknown fault fields: {', '.join(sorted(unknown))}")
-        return cls(**{k: v for k, v in data.items() if k != "account"})
+        return cls(**{k: v for k, v in data.items() if k not in ("account", "matched")})
+
+    def matches(self, action: str, params: dict[str, str]) -> bool:
+        return (
+            self.action in (GLOBAL, action)
+            and (self.project is None or params.get("ProjectName") == self.project)
+            and (self.uri is None or fnmatch.fnmatchcase(params.get("SourceURI", ""), self.uri))
+            and (self.task is None or params.get("TaskId") == self.task)
+        )
 
     def error(self) -> ImmError:
         headers = {"x-acs-retry-after": str(self.retry_after)} if self.retry_after else {}
@@ -76,27 +117,29 @@ class Faults:
         for _, doc in self._store.scan(KIND, account or GLOBAL):
             self._store.delete(KIND, account or GLOBAL, doc["id"])
 
-    def check(self, action: str, account: str) -> None:
-        """Raise the error of the first matching rule (the caller's account first), using one of its times."""
+    def check(self, action: str, account: str, params: dict[str, str]) -> FaultRule | None:
+        """The first rule (the caller's account first) that matches and fires now; its use is counted."""
         for owner in (account, GLOBAL):
             for rule_id, doc in self._store.scan(KIND, owner):
-                if doc["action"] not in (GLOBAL, action):
-                    continue
-                if doc["times"] is not None and not self._consume(owner, rule_id):
-                    continue
-                raise FaultRule(**doc).error()
+                if FaultRule(**doc).matches(action, params) and self._fires(owner, rule_id):
+                    return FaultRule(**doc)
+        return None
 
-    def _consume(self, owner: str, rule_id: str) -> bool:
-        used = False
+    def _fires(self, owner: str, rule_id: str) -> bool:
+        fired = False
 
-        def take(doc: dict) -> dict:
-            nonlocal used
-            if doc["times"] and doc["times"] > 0:
+        def draw(doc: dict) -> dict:
+            nonlocal fired
+            if doc["times"] is not None and doc["times"] <= 0:
+                return doc
+            roll = random.Random(f"{doc['seed']}:{doc['matched']}").random()
+            doc["matched"] += 1
+            fired = roll < doc["probability"]
+            if fired and doc["times"] is not None:
                 doc["times"] -= 1
-                used = True
             return doc
 
-        self._store.update(KIND, owner, rule_id, take)
-        if used and (self._store.get(KIND, owner, rule_id) or {}).get("times") == 0:
+        doc = self._store.update(KIND, owner, rule_id, draw)
+        if doc is not None and doc["times"] == 0:
             self._store.delete(KIND, owner, rule_id)
-        return used
+        return fired

@@ -8,7 +8,7 @@ from typing import Any, BinaryIO
 
 from .clock import Clock
 from .config import EmulatorConfig
-from .handles import FaultsHandle, NotificationsHandle
+from .handles import FaultsHandle, NotificationsHandle, RequestsHandle
 from .imm import tasks
 from .oss.model import NewObject
 from .runtime import Runtime
@@ -73,6 +73,10 @@ class Emulator:
     @property
     def notifications(self) -> NotificationsHandle:
         return NotificationsHandle(self.runtime)
+
+    @property
+    def requests(self) -> RequestsHandle:
+        return RequestsHandle(self.runtime)
 
     # --- tasks ----------------------------------------------------------------------------------
     def set_task_policy(self, policy: str | None, access_key_id: str | None = None) -> None:

@@ -1,4 +1,5 @@
-"""Parts of the Python handle that group related calls: ``emu.faults`` and ``emu.notifications``."""
+"""Parts of the Python handle that group related calls: ``emu.faults``, ``emu.notifications`` and
+``emu.requests`` (the journal)."""
 
 from __future__ import annotations
 
@@ -61,3 +62,23 @@ class NotificationsHandle:
 
     def __len__(self) -> int:
         return len(self.list())
+
+
+class RequestsHandle:
+    """The request journal: every IMM and OSS call, newest last, bounded by ``journal_size``."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+
+    def list(self, access_key_id: str | None = None, **filters: Any) -> list[dict]:
+        """Filters: ``action``, ``status``, ``test``, ``code``, ``since`` (a seq seen), ``limit``."""
+        return self._runtime.journal.query(account=self._runtime.account(access_key_id), **filters)
+
+    def clear(self, access_key_id: str | None = None) -> None:
+        self._runtime.journal.clear(self._runtime.account(access_key_id))
+
+    def __iter__(self):
+        return iter(self.list())
+
+    def __len__(self) -> int:
+        return len(self._runtime.journal)

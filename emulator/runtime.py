@@ -17,6 +17,7 @@ from .protocol.auth import Authenticator
 from .protocol.oss_auth import OssAuthenticator
 from .state import MemoryStore, Store
 from .state.blobs import BlobStore
+from .state.journal import Journal
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Runtime:
     auth: Authenticator = field(init=False)
     oss_auth: OssAuthenticator = field(init=False)
     faults: Faults = field(init=False)
+    journal: Journal = field(init=False)
     blobs: BlobStore = field(init=False)
     oss: Oss = field(init=False)
     services: Services = field(init=False)
@@ -36,6 +38,7 @@ class Runtime:
         self.auth = Authenticator(self.config, self.clock)
         self.oss_auth = OssAuthenticator(self.auth, self.clock)
         self.faults = Faults(self.store)
+        self.journal = Journal(self.config.journal_size)
         # Object bytes go to disk even without --data-dir: a 2 GB upload must not need 2 GB of memory.
         self._scratch = Path(tempfile.mkdtemp(prefix="imm-emulator-"))
         self.blobs = BlobStore(self._scratch / "blobs")
@@ -49,6 +52,7 @@ class Runtime:
 
     def reset(self, account: str | None = None) -> None:
         """Forget state (of one account, if given); configuration, keys and mounted folders stay."""
+        self.journal.clear(account)
         if account is None:
             self.store.reset()
             shutil.rmtree(self.blobs.root, ignore_errors=True)

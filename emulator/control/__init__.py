@@ -78,6 +78,37 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
             runtime.faults.clear(account)
         return json_response({"faults": runtime.faults.list(account)})
 
+    @bp.route("/requests", methods=["GET", "DELETE"])
+    def requests_journal() -> Response:
+        account = runtime.account(request.args.get("account"))
+        if request.method == "DELETE":
+            runtime.journal.clear(account)
+            return json_response({"requests": []})
+        status = request.args.get("status")
+        if status is not None and not status.isdigit():
+            raise ImmError("InvalidArgument", "status must be an HTTP status code.")
+        entries = runtime.journal.query(
+            action=request.args.get("action"),
+            status=int(status) if status else None,
+            account=account,
+            test=request.args.get("test"),
+            code=request.args.get("code"),
+            since=int(_float_arg("since", 0, 0, 1e18)),
+            limit=int(_float_arg("limit", 0, 0, 1_000_000)) or None,
+        )
+        return json_response({"size": runtime.journal.size, "requests": entries})
+
+    @bp.put("/test")
+    def current_test() -> Response:
+        """The pytest plugin names the test that runs, so journal entries can be found by test."""
+        body = _body()
+        account = runtime.account(body.get("account") or request.args.get("account"))
+        name = body.get("name")
+        if name is not None and not isinstance(name, str):
+            raise ImmError("InvalidArgument", "name must be a string or null.")
+        runtime.journal.set_test(name, account)
+        return json_response({"test": name, "account": account})
+
     @bp.post("/tasks/<task_id>/<action>")
     def end_task(task_id: str, action: str) -> Response:
         body = _body()

@@ -33,6 +33,7 @@ class Context:
     account: str
     request_id: str
     services: Services
+    injected_failure: tuple[str, str] | None = None  # a fault rule's: the task this call creates will fail
 
     @property
     def store(self) -> Store:

@@ -104,6 +104,8 @@ def create(ctx: Context, task_type: str, params: dict[str, Any]) -> dict:
         media_seconds = TASK_KINDS[task_type].prepare(ctx, task)
     except ImmError as error:
         task["pending_error"] = [error.code, error.message]
+    if ctx.injected_failure:
+        task["pending_error"] = list(ctx.injected_failure)
     duration = policy.duration_ns(media_seconds)
     if duration is not None:
         task["due_ns"] = now + duration

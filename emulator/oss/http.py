@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import time
 import uuid
 from collections.abc import Iterator
 from email.utils import formatdate
@@ -17,10 +18,12 @@ from urllib.parse import unquote, unquote_to_bytes
 
 from flask import Response, request
 
+from ..clock import format_rfc3339
 from ..errors import OssError
 from ..protocol import oss_xml as xml
 from ..runtime import Runtime
 from ..state.blobs import CHUNK, read_chunks
+from ..state.journal import mask
 from ..web import http_request
 from .listing import DEFAULT_KEYS, MAX_KEYS, list_objects
 from .model import STORED_HEADERS, NewObject, ObjectInfo
@@ -40,17 +43,74 @@ def is_oss_request() -> bool:
 
 def handle_oss(runtime: Runtime) -> Response:
     request_id = uuid.uuid4().hex[:24].upper()
+    started = time.perf_counter()
+    trace: dict = {
+        "kind": "oss",
+        "request_id": request_id,
+        "time": format_rfc3339(runtime.clock.wall_ns()),
+        "method": request.method,
+        "params": mask(dict(request.args)),
+    }
     try:
         bucket, key = _split_path()
+        trace.update(action=operation_name(bucket, key), bucket=bucket, key=key)
         caller = runtime.oss_auth.authenticate(http_request(with_body=False), bucket, key)
+        trace.update(
+            account=caller.account,
+            access_key_id=caller.access_key_id,
+            signature=caller.scheme,
+            verified=caller.verified,
+        )
         response = _dispatch(runtime, caller.account, bucket, key)
     except OssError as error:
         response = _error(runtime, error, request_id)
+        trace.update(code=error.code, message=error.message)
     except Exception:
         log.exception("InternalError serving OSS request %s", request_id)
         response = _error(runtime, OssError("InternalError"), request_id)
+        trace["code"] = "InternalError"
     response.headers["x-oss-request-id"] = request_id
+    trace.update(status=response.status_code, latency_ms=round((time.perf_counter() - started) * 1000, 3))
+    runtime.journal.record(trace)
     return response
+
+
+def operation_name(bucket: str, key: str) -> str:
+    """The OSS API name of the current request, for the journal."""
+    method, args, headers = request.method, request.args, request.headers
+    if not bucket:
+        return "ListBuckets"
+    if not key:
+        for sub, name in (
+            ("acl", "BucketAcl"),
+            ("location", "BucketLocation"),
+            ("bucketInfo", "BucketInfo"),
+            ("uploads", "ListMultipartUploads"),
+            ("delete", "DeleteMultipleObjects"),
+        ):
+            if sub in args:
+                return name if name.startswith(("List", "Delete")) else f"{method.title()}{name}"
+        return {
+            "PUT": "PutBucket",
+            "DELETE": "DeleteBucket",
+            "GET": "ListObjectsV2" if args.get("list-type") == "2" else "ListObjects",
+        }.get(method, f"{method} bucket")
+    if "uploadId" in args:
+        return {
+            "PUT": "UploadPart",
+            "POST": "CompleteMultipartUpload",
+            "DELETE": "AbortMultipartUpload",
+            "GET": "ListParts",
+        }.get(method, "Multipart")
+    if method == "POST" and "uploads" in args:
+        return "InitiateMultipartUpload"
+    if method == "PUT" and "x-oss-copy-source" in headers:
+        return "CopyObject"
+    if method == "HEAD" and "objectMeta" in args:
+        return "GetObjectMeta"
+    return {"PUT": "PutObject", "GET": "GetObject", "HEAD": "HeadObject", "DELETE": "DeleteObject"}.get(
+        method, f"{method} object"
+    )
 
 
 def _split_path() -> tuple[str, str]:
