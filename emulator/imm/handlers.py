@@ -1,6 +1,6 @@
 """Importing this module registers every IMM action handler in ``OPERATIONS``."""
 
-from . import projects, tasks  # noqa: F401  (they register their handlers)
+from . import media_meta, projects, tasks, video_labels  # noqa: F401  (they register their handlers)
 from .registry import OPERATIONS
 
 __all__ = ["OPERATIONS"]

@@ -1,0 +1,19 @@
+"""DetectMediaMeta: probe an ``oss://`` object and answer what the ffprobe-based service would."""
+
+from __future__ import annotations
+
+from ..errors import invalid_argument
+from ..oss.source import open_uri
+from . import projects
+from .media.probe import detect_media_meta
+from .registry import Context, operation
+
+
+@operation("DetectMediaMeta")
+def detect(ctx: Context, params: dict) -> dict:
+    # Not marked required in the API metadata, so the gateway lets them through and IMM itself objects.
+    for name in ("ProjectName", "SourceURI"):
+        if not params.get(name):
+            raise invalid_argument(f"The parameter {name} is required but not provided.")
+    projects.load(ctx, params["ProjectName"])
+    return detect_media_meta(open_uri(ctx.oss, ctx.account, params["SourceURI"]))
