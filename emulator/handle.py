@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 from .clock import Clock
 from .config import EmulatorConfig
 from .handles import FaultsHandle, NotificationsHandle, RequestsHandle
-from .imm import tasks
+from .imm import tasks, video_labels
 from .oss.model import NewObject
 from .runtime import Runtime
 from .server import Server
@@ -83,6 +83,17 @@ class Emulator:
         """How this account's new tasks end (``instant``, ``manual``, ``polls:N``, seconds, ``auto``);
         None goes back to the emulator's ``task_duration``."""
         tasks.set_policy(self.runtime.services, self.account(access_key_id), policy)
+
+    def set_labels(self, uri_or_glob: str, labels: list, access_key_id: str | None = None) -> None:
+        """Make video label tasks on matching ``oss://`` URIs answer these labels (names, or dicts with
+        LabelName and optionally LabelConfidence, CentricScore, Clips; ``"Custom": true`` for names outside
+        the taxonomy). Parents are added. Scoped to the key's account if given, else emulator-wide."""
+        video_labels.set_override(
+            self.runtime.services, self.runtime.account(access_key_id), uri_or_glob, labels
+        )
+
+    def clear_labels(self, access_key_id: str | None = None) -> None:
+        video_labels.clear_overrides(self.runtime.services, self.runtime.account(access_key_id))
 
     def complete_task(self, task_id: str, access_key_id: str | None = None) -> dict:
         return tasks.end_by_hand(self.runtime.services, task_id, self.runtime.account(access_key_id))

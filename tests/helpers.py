@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from alibabacloud_tea_openapi import utils_models
@@ -74,3 +76,10 @@ def served(
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def media(name: str) -> Path:
+    """A file of the shipped sample corpus (``fixtures/media``)."""
+    path = Path(str(resources.files("imm_emulator.fixtures"))) / "media" / name
+    assert path.is_file(), f"missing fixture {path}"
+    return path

@@ -14,7 +14,7 @@ from .. import __version__
 from ..clock import parse_rfc3339
 from ..errors import ImmError
 from ..faults import FaultRule
-from ..imm import notifications, tasks
+from ..imm import notifications, tasks, video_labels
 from ..runtime import Runtime
 from ..web import error_response, json_response, new_request_id
 
@@ -108,6 +108,21 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
             raise ImmError("InvalidArgument", "name must be a string or null.")
         runtime.journal.set_test(name, account)
         return json_response({"test": name, "account": account})
+
+    @bp.route("/labels", methods=["GET", "PUT", "DELETE"])
+    def labels() -> Response:
+        body = _body() if request.method == "PUT" else {}
+        account = runtime.account(body.get("account") or request.args.get("account"))
+        if request.method == "PUT":
+            pattern, given = body.get("uri"), body.get("labels")
+            if not isinstance(pattern, str) or not isinstance(given, list):
+                raise ImmError(
+                    "InvalidArgument", 'Send {"uri": "oss://bucket/key-or-glob*", "labels": [...]}.'
+                )
+            video_labels.set_override(runtime.services, account, pattern, given)
+        elif request.method == "DELETE":
+            video_labels.clear_overrides(runtime.services, account)
+        return json_response({"labels": video_labels.list_overrides(runtime.services, account)})
 
     @bp.post("/tasks/<task_id>/<action>")
     def end_task(task_id: str, action: str) -> Response:
