@@ -17,27 +17,33 @@ class Container:
     tags: str
     time_base: str
     start: str
-    stream_duration: bool | str
-    stream_bitrate: bool | str
-    frame_count: bool | str
+    stream_duration: bool | str | list[str]
+    stream_bitrate: bool | str | list[str]
+    frame_count: bool | str | list[str]
     programs: str = ""
 
-    def reports(self, rule: bool | str, kind: str, codec: str | None) -> bool:
-        """Whether a per-stream field ruled by ``rule`` (true, false, a kind or a codec) is printed."""
-        return rule is True or rule == kind or (bool(codec) and rule == codec)
+    def reports(self, rule: bool | str | list[str], kind: str, codec: str | None) -> bool:
+        """Whether a per-stream field ruled by ``rule`` (true, false, kinds or codecs) is printed."""
+        if isinstance(rule, bool):
+            return rule
+        names = [rule] if isinstance(rule, str) else rule
+        return kind in names or (codec is not None and codec in names)
+
+
+@cache
+def _all() -> dict[str, Container]:
+    found = {}
+    for name, spec in table("containers").items():
+        if not name.startswith("_"):
+            fields = {key: value for key, value in spec.items() if key != "mediainfo"}
+            found[name] = Container(name=name, long_name=demuxer_long_name(name) or name, **fields)
+    return found
 
 
 @cache
 def _by_mediainfo_format() -> dict[str, Container]:
-    found = {}
-    for name, spec in table("containers").items():
-        if name.startswith("_"):
-            continue
-        fields = {key: value for key, value in spec.items() if key != "mediainfo"}
-        container = Container(name=name, long_name=demuxer_long_name(name) or name, **fields)
-        for mediainfo_format in spec["mediainfo"]:
-            found[mediainfo_format] = container
-    return found
+    return {fmt: _all()[name] for name, spec in table("containers").items() if not name.startswith("_")
+            for fmt in spec["mediainfo"]}
 
 
 def container_for(mediainfo_format: str | None) -> Container | None:
@@ -46,4 +52,4 @@ def container_for(mediainfo_format: str | None) -> Container | None:
 
 
 def by_name(name: str) -> Container:
-    return next(c for c in _by_mediainfo_format().values() if c.name == name)
+    return _all()[name]

@@ -3,6 +3,8 @@ ffprobe would use, and the facts read from MediaInfo's trace."""
 
 from __future__ import annotations
 
+import io
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -10,7 +12,9 @@ from pymediainfo import Track
 
 from . import boxes, trace
 from .containers import Container
-from .mediainfo import Inspection
+from .mediainfo import Inspection, inspect
+
+COVER_LIMIT = 4 * 1024 * 1024
 
 
 @dataclass
@@ -26,6 +30,8 @@ class Facts:
     video_timing: trace.VideoTiming = field(default_factory=trace.VideoTiming)
     location: tuple[float, float] | None = None  # from a 3GPP loci box
     opus_channels: tuple[int, int] | None = None
+    jpeg_chroma: str | None = None  # MJPEG: MediaInfo omits the chroma subsampling of the frames
+    adts_frames: list[int] = field(default_factory=list)  # first ADTS frame lengths
 
     @classmethod
     def read(cls, container: Container, inspection: Inspection, size: int,
@@ -43,6 +49,10 @@ class Facts:
                 facts.mp3 = trace.mp3(text)
             elif container.name == "ogg":
                 facts.ogg_granule = trace.ogg_last_granule(text)
+            elif container.name == "flac":
+                facts._read_cover(text, read_range)
+            elif container.name == "aac":
+                facts.adts_frames = trace.adts_frame_lengths(text)
             facts.video_timing = trace.vui(text)
         return facts
 
@@ -55,6 +65,16 @@ class Facts:
                 self.location = boxes.loci_position(payload)
             else:
                 self.opus_channels = boxes.opus_channels(payload)
+
+    def _read_cover(self, text: str, read_range: Callable[[int, int], bytes]) -> None:
+        """FLAC PICTURE: ffprobe shows it as an attached-picture stream; MediaInfo only says 'Cover: Yes'.
+        Let MediaInfo describe the image bytes themselves and list that as an Image track."""
+        picture = trace.flac_picture(text)
+        if picture is None or not 0 < picture.length <= COVER_LIMIT:
+            return
+        image = read_range(picture.offset, picture.length)
+        described = inspect(io.BytesIO(image), len(image), trace=False, deadline=time.monotonic() + 0.5)
+        self.inspection.tracks.extend(described.of_type("Image"))
 
     def mp4_track(self, track: Track) -> trace.Mp4Track | None:
         if self.movie is None or track.track_id in (None, ""):

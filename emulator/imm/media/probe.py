@@ -24,7 +24,7 @@ from .reader import BoundedReader
 from .source import MediaSource
 from .streams import Stream, build_streams, describe
 from .timing import Totals, container_totals
-from .trace import vui
+from .trace import jpeg_chroma, vui
 from .values import exact, seconds
 
 TIME_LIMIT = 2.0  # seconds per object
@@ -67,6 +67,9 @@ def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUD
         facts = Facts.read(container, inspection, source.size, reader.range)
         if container.name in _FROM_PTS:
             _read_video_timing(facts, reader, deadline)
+        if any(t.format == "JPEG" and not t.chroma_subsampling for t in inspection.of_type("Video")):
+            # MediaInfo parses a frame only after the container index: trace the whole (rare) MJPEG file
+            facts.jpeg_chroma = jpeg_chroma(inspect(reader, source.size, trace=True, deadline=deadline).trace)
     finally:
         raw.close()
     streams = build_streams(facts)
@@ -123,7 +126,8 @@ def _invalid(source: MediaSource, what: str) -> ImmError:
 def _wants_trace(head: bytes) -> bool:
     """Formats whose trace recovers exact values (MP4 time scales, FLV metadata, MP3 Xing, Ogg granules)."""
     mpeg_audio_sync = len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
-    return head[4:8] in _MP4_BOXES or head[:3] in (b"FLV", b"ID3") or head[:4] == b"OggS" or mpeg_audio_sync
+    return head[4:8] in _MP4_BOXES or head[:3] in (b"FLV", b"ID3") or head[:4] in (b"OggS", b"fLaC") \
+        or mpeg_audio_sync
 
 
 def _read_video_timing(facts: Facts, reader: BoundedReader, deadline: float) -> None:
@@ -133,11 +137,16 @@ def _read_video_timing(facts: Facts, reader: BoundedReader, deadline: float) -> 
     if not needs:
         return
     for length in _VUI_HEAD:
-        head = reader.head(min(length, facts.size))
-        found = vui(inspect(io.BytesIO(head), len(head), trace=True, deadline=deadline).trace)
-        if found.time_scale or found.reorder is not None or len(head) >= facts.size:
+        found = vui(_head_trace(reader, facts.size, length, deadline))
+        if found.time_scale or found.reorder is not None or length >= facts.size:
             facts.video_timing = found
             return
+
+
+def _head_trace(reader: BoundedReader, size: int, length: int, deadline: float) -> str:
+    """MediaInfo's trace of just the first ``length`` bytes (already fetched, so only CPU)."""
+    head = reader.head(min(length, size))
+    return inspect(io.BytesIO(head), len(head), trace=True, deadline=deadline).trace
 
 
 def _header_duration(facts: Facts) -> Fraction | None:
@@ -150,7 +159,7 @@ def _header_duration(facts: Facts) -> Fraction | None:
         milliseconds = exact(facts.general.duration)
         return milliseconds / 1000 if milliseconds is not None else None
     if name == "flv" and facts.flv and facts.flv.metadata.get("duration"):
-        return Fraction(facts.flv.metadata["duration"]).limit_denominator(1_000_000)
+        return Fraction(int(facts.flv.metadata["duration"] * 1_000_000), 1_000_000)  # flvdec: double -> int64
     if name in ("matroska,webm", "asf"):
         milliseconds = exact(facts.general.duration)
         return milliseconds / 1000 if milliseconds is not None else None

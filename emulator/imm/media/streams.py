@@ -31,7 +31,7 @@ class Stream:
 
 def build_streams(facts: Facts) -> list[Stream]:
     tracks = [t for t in facts.inspection.tracks if t.track_type in _KINDS and not _embedded(t)]
-    ordered = _with_indexes(tracks)
+    ordered = _with_indexes(tracks, facts.flv.order if facts.flv else [])
     streams = []
     for index, track in ordered:
         kind = _KINDS[track.track_type]
@@ -80,7 +80,7 @@ def _embedded(track: Track) -> bool:
     return track.track_type == "Text" and any(marker in muxing for marker in _EMBEDDED_CAPTIONS)
 
 
-def _with_indexes(tracks: list[Track]) -> list[tuple[int, Track]]:
+def _with_indexes(tracks: list[Track], kind_order: list[str]) -> list[tuple[int, Track]]:
     """ffprobe's index: MediaInfo's StreamOrder where it has one (TS '0-1' -> 1), else the order seen;
     attached pictures come after the container's own streams."""
     placed: list[tuple[int, Track]] = []
@@ -94,7 +94,11 @@ def _with_indexes(tracks: list[Track]) -> list[tuple[int, Track]]:
         else:
             pending.append(track)
     next_index = 0
-    for track in sorted(pending, key=lambda t: t.track_type == "Image"):
+    def rank(track: Track) -> tuple[bool, int]:
+        kind = track.track_type.lower()
+        return track.track_type == "Image", kind_order.index(kind) if kind in kind_order else len(kind_order)
+
+    for track in sorted(pending, key=rank):
         while next_index in used:
             next_index += 1
         placed.append((next_index, track))

@@ -7,7 +7,6 @@ same rounding applies as in libavformat.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -18,6 +17,7 @@ from .tables import table
 from .values import exact, integer, rate_from_decimal, rescale
 
 MICROSECOND = Fraction(1, 1_000_000)
+MPEG1_VARIABLE_RATE = 0x3FFFF * 400
 LAME_PRIMING = 1105  # encoder delay 576 + decoder delay 529: FFmpeg's start_pad for LAME/Lavf tagged MP3
 
 
@@ -194,7 +194,10 @@ def _duration_seconds(track: Track, kind: str, codec: str | None, facts: Facts, 
             samples = integer(track.samples_count)
             if (codec or "").startswith("pcm_") or not samples or not spf:
                 return None
-            return Fraction(math.ceil(samples / spf) * spf, rate)
+            return Fraction(round(samples / spf) * spf, rate)  # MediaInfo's count is ms-rounded
+        if name == "aac":  # estimate_timings_from_bit_rate: the file size over the average bit rate
+            bitrate = _adts_bitrate(facts, rate)
+            return Fraction(facts.size * 8, bitrate) if bitrate else None
         if name in ("wav", "flac", "aiff") and integer(track.samples_count):
             return Fraction(integer(track.samples_count) or 0, rate)
     if kind == "video" and name == "avi":
@@ -218,16 +221,41 @@ def _bitrate(track: Track, kind: str, codec: str | None, facts: Facts) -> int | 
         return stated
     if name == "avi" and kind == "video":
         return _avi_bitrate(track, size) or stated
-    if name == "flv":
+    if name == "flv":  # flvdec: onMetaData kbit/s * 1024 (MediaInfo prints 3 decimals)
         rate = facts.flv.metadata.get(f"{kind}datarate") if facts.flv else None
         if rate is not None:
-            return int(rate * 1024) or None
-        return int(stated * 1.024) if stated and kind == "audio" else None
+            return _kilobits_1024(rate) or None
+        return round(stated * 1.024) if stated and kind == "audio" else None
+    if codec == "mpeg1video":  # the sequence header's bit_rate; 0x3FFFF (x400) marks variable rate
+        variable = track.bit_rate_mode == "VBR"
+        return MPEG1_VARIABLE_RATE if variable else integer(track.bit_rate_nominal) or stated
+    if name == "aac":
+        return _adts_bitrate(facts, sample_rate(track))
     if name == "mp3" and facts.mp3 and facts.mp3.bytes and track.bit_rate_mode == "VBR":
         rate, spf = sample_rate(track), samples_per_frame(track, codec)
         if facts.mp3.frames and rate and spf:
             return rescale(Fraction(facts.mp3.bytes * 8 * rate, facts.mp3.frames * spf), Fraction(1))
     return stated
+
+
+def _kilobits_1024(printed: float) -> int:
+    """onMetaData's rate * 1024, where MediaInfo printed the rate cut to 3 decimals: prefer the round
+    figure (encoders write target/1024) that the printed value could have come from."""
+    low, high = printed * 1024, (printed + 0.001) * 1024
+    for step in (1000, 100, 10):
+        candidate = -(-int(low) // step) * step
+        if low <= candidate < high:
+            return candidate
+    return round(low)
+
+
+def _adts_bitrate(facts: Facts, rate: int | None) -> int | None:
+    """The ADTS parser's running average of per-frame bit rates (over the frames MediaInfo traced;
+    FFmpeg averages the frames its stream probing reads, usually more)."""
+    average = 0
+    for count, length in enumerate(facts.adts_frames, 1):
+        average += int((length * 8 * (rate or 0) // 1024 - average) / count)
+    return average or None
 
 
 def _avi_bitrate(track: Track, size: int | None) -> int | None:
@@ -248,7 +276,7 @@ def _frame_count(track: Track, kind: str, codec: str | None, facts: Facts) -> in
         samples, spf = integer(track.samples_count), samples_per_frame(track, codec)
         if (codec or "").startswith("pcm_"):
             return samples
-        return math.ceil(samples / spf) if samples and spf else None
+        return round(samples / spf) if samples and spf else None
     return integer(track.frame_count)
 
 
@@ -281,6 +309,7 @@ def container_totals(streams: list[StreamTiming], header_duration: Fraction | No
                 if first.duration is not None:
                     stream.duration = rescale(first.duration * MICROSECOND, stream.time_base)
     totals = _update(streams, header_us)
+    totals.duration = first.duration  # ic->duration is set once, before the fill; only start_time moves
     if totals.duration and totals.duration > 0 and size > 0:
         totals.bitrate = int(size * 8.0 * 1_000_000 / totals.duration)
     return totals
@@ -295,8 +324,7 @@ def _update(streams: list[StreamTiming], header_us: int | None) -> Totals:
             start_us = rescale(stream.start * stream.time_base, MICROSECOND)
             starts[stream.text].append(start_us)
             if stream.duration is not None:
-                end = (stream.start + stream.duration) * stream.time_base
-                ends[stream.text].append(rescale(end, MICROSECOND))
+                ends[stream.text].append(start_us + rescale(stream.duration * stream.time_base, MICROSECOND))
         if stream.duration is not None:
             durations[stream.text].append(rescale(stream.duration * stream.time_base, MICROSECOND))
     start = _primary(starts, min, lambda main, text: main > text and main - text < 1_000_000)

@@ -16,6 +16,7 @@ _LINE = re.compile(r"^([0-9A-Fa-f]+)\s(\s*)(.*?)\s*$")
 _BYTES = re.compile(r"^\((\d+) bytes\)$")
 _FIELD = re.compile(r"^([^:]+?):\s+(.*)$")
 _LEADING_INT = re.compile(r"^-?\d+")
+_SUBSAMPLING = {(1, 1): "4:4:4", (2, 1): "4:2:2", (2, 2): "4:2:0", (1, 2): "4:4:0", (4, 1): "4:1:1"}
 _REORDER_KEYS = ("max_num_reorder_frames", "sps_max_num_reorder_pics")
 
 
@@ -154,6 +155,7 @@ def vui(trace: str) -> VideoTiming:
 class FlvFacts:
     metadata: dict[str, float] = field(default_factory=dict)
     first_video_pts: int | None = None  # ms: timestamp + composition offset of the first coded picture
+    order: list[str] = field(default_factory=list)  # "audio"/"video" in order of their first tag
 
 
 def flv(trace: str) -> FlvFacts:
@@ -166,6 +168,9 @@ def flv(trace: str) -> FlvFacts:
     for depth, body in _lines(trace):
         if depth == 0:
             in_video, coded = body.startswith("Video"), False
+            kind = body.split(" ")[0].lower()
+            if kind in ("audio", "video") and kind not in facts.order:
+                facts.order.append(kind)
         match = _FIELD.match(body)
         if not match:
             continue
@@ -190,6 +195,54 @@ def flv(trace: str) -> FlvFacts:
             offset = _int(value) or 0
             facts.first_video_pts = timestamp + (offset - (1 << 24) if offset >= 1 << 23 else offset)
     return facts
+
+
+def jpeg_chroma(trace: str) -> str | None:
+    """Chroma subsampling ('4:2:2'...) from the first JPEG SOF header's sampling factors."""
+    factors: list[tuple[int, int]] = []
+    horizontal: int | None = None
+    for key, value in _fields(trace):
+        if key.startswith("Hi - "):
+            horizontal = _int(value)
+        elif key.startswith("Vi - ") and horizontal is not None:
+            factors.append((horizontal, _int(value) or 1))
+            horizontal = None
+            if len(factors) == 3:
+                break
+    if len(factors) != 3 or not factors[1][0] or not factors[1][1]:
+        return None
+    across, down = factors[0][0] // factors[1][0], factors[0][1] // factors[1][1]
+    return _SUBSAMPLING.get((across, down))
+
+
+@dataclass
+class FlacPicture:
+    mime: str = ""
+    offset: int = 0
+    length: int = 0
+
+
+def flac_picture(trace: str) -> FlacPicture | None:
+    """Where the first FLAC PICTURE block's image bytes are (MediaInfo makes no track of it)."""
+    picture: FlacPicture | None = None
+    for line in trace.splitlines():
+        match = _LINE.match(line)
+        field = _FIELD.match(match.group(3)) if match else None
+        if match and "PICTURE" in match.group(3) and picture is None:
+            picture = FlacPicture()
+        if not field or picture is None:
+            continue
+        key, value = field.group(1).strip(), field.group(2).strip()
+        if key == "MIME type":
+            picture.mime = value
+        elif key == "Data" and _BYTES.match(value):
+            picture.offset, picture.length = int(match.group(1), 16), int(_BYTES.match(value).group(1))
+            return picture
+    return None
+
+
+def adts_frame_lengths(trace: str) -> list[int]:
+    return [n for key, value in _fields(trace) if key == "aac_frame_length" and (n := _int(value))]
 
 
 @dataclass

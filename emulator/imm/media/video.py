@@ -19,8 +19,10 @@ _NO_REORDER_PROFILES = ("Baseline", "Constrained Baseline")
 def video_fields(track: Track, codec: str | None, facts: Facts, timing: StreamTiming) -> dict[str, Any]:
     width, height = integer(track.width), integer(track.height)
     profile, level = profile_and_level(track, codec)
-    pixel_format, depth = pixel_format_and_depth(track, codec)
+    pixel_format, depth = pixel_format_and_depth(track, codec, facts)
     sar, dar = aspect_ratios(track, width, height)
+    if codec in table("video")["unknown_aspect_ratio"]:
+        sar = dar = None
     rate = _real_frame_rate(track) or _vui_rate(codec, facts)
     average = timing.average_rate or rate
     if track.track_type == "Image":  # attached picture: ffprobe's 90 kHz pseudo stream, no average
@@ -82,7 +84,7 @@ def _level(rule: str, text: str | None) -> int | None:
         return None
 
 
-def pixel_format_and_depth(track: Track, codec: str | None) -> tuple[str | None, int | None]:
+def pixel_format_and_depth(track: Track, codec: str | None, facts: Facts) -> tuple[str | None, int | None]:
     if codec == "prores":
         return ("yuv422p10le" if (track.format_profile or "").startswith("422") else "yuva444p10le"), 10
     depth = integer(track.bit_depth) or 8
@@ -92,7 +94,8 @@ def pixel_format_and_depth(track: Track, codec: str | None) -> tuple[str | None,
     if space == "Y":
         return ("gray" if depth == 8 else f"gray{depth}le"), depth
     rules = table("video")
-    chroma = rules["chroma"].get((track.chroma_subsampling or "4:2:0").split(" ")[0], "420")
+    stated = track.chroma_subsampling or (facts.jpeg_chroma if codec == "mjpeg" else None) or "4:2:0"
+    chroma = rules["chroma"].get(stated.split(" ")[0], "420")
     full = track.color_range == "Full" or codec == "mjpeg"
     if depth == 8:
         jpeg = full and codec in rules["full_range_pixel_formats"]
