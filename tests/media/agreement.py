@@ -99,23 +99,31 @@ class Report:
         lines = ["{:28} {:>5} {:>6} {:>6} {:>6} {:>5} {:>6} {:>7}".format(*header)]
         for name, counts in self.by_field().items():
             n = sum(counts.values())
-            lines.append(f"{name:28} {n:5} {counts['exact']:6} {counts['close']:6} {counts['wrong']:6} "
-                         f"{counts['missing']:5} {counts['extra']:6} {100 * counts['exact'] / n:6.1f}%")
+            lines.append(
+                f"{name:28} {n:5} {counts['exact']:6} {counts['close']:6} {counts['wrong']:6} "
+                f"{counts['missing']:5} {counts['extra']:6} {100 * counts['exact'] / n:6.1f}%"
+            )
         total = self.counts()
-        lines.append(f"{'OVERALL':28} {len(self.rows):5} {total['exact']:6} {total['close']:6} "
-                     f"{total['wrong']:6} {total['missing']:5} {total['extra']:6} "
-                     f"{100 * self.exact_share():6.1f}%  "
-                     f"(within tolerance {100 * self.close_share():.1f}%)")
+        lines.append(
+            f"{'OVERALL':28} {len(self.rows):5} {total['exact']:6} {total['close']:6} "
+            f"{total['wrong']:6} {total['missing']:5} {total['extra']:6} "
+            f"{100 * self.exact_share():6.1f}%  "
+            f"(within tolerance {100 * self.close_share():.1f}%)"
+        )
         return "\n".join(lines)
 
     def mismatches(self) -> list[Row]:
         return [row for row in self.rows if row.verdict != "exact"]
 
     def to_json(self) -> str:
-        return json.dumps({
-            "fields_compared": len(self.rows),
-            "exact": self.exact_share(),
-            "within_tolerance": self.close_share(),
-            "per_field": {name: dict(counts) for name, counts in self.by_field().items()},
-            "mismatches": [row.__dict__ for row in self.mismatches()],
-        }, indent=1, default=str)
+        return json.dumps(
+            {
+                "fields_compared": len(self.rows),
+                "exact": self.exact_share(),
+                "within_tolerance": self.close_share(),
+                "per_field": {name: dict(counts) for name, counts in self.by_field().items()},
+                "mismatches": [row.__dict__ for row in self.mismatches()],
+            },
+            indent=1,
+            default=str,
+        )

@@ -32,6 +32,7 @@ class Facts:
     opus_channels: tuple[int, int] | None = None
     jpeg_chroma: str | None = None  # MJPEG: MediaInfo omits the chroma subsampling of the frames
     adts_frames: list[int] = field(default_factory=list)  # first ADTS frame lengths
+    last_pts: dict[int | str, int] = field(default_factory=dict)  # MPEG-TS PID / PS stream id -> last PTS
 
     @classmethod
     def read(cls, container: Container, inspection: Inspection, size: int,

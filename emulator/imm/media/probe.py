@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from ...errors import ImmError
-from . import geo, shape
+from . import geo, pes, shape
 from .containers import Container, container_for
 from .facts import Facts
 from .general import general_tags, position
@@ -67,6 +67,9 @@ def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUD
         facts = Facts.read(container, inspection, source.size, reader.range)
         if container.name in _FROM_PTS:
             _read_video_timing(facts, reader, deadline)
+            tail = reader.range(max(0, source.size - pes.TAIL), min(pes.TAIL, source.size))
+            found = pes.transport_stream(tail) if container.name == "mpegts" else pes.program_stream(tail)
+            facts.last_pts = dict(found)
         if any(t.format == "JPEG" and not t.chroma_subsampling for t in inspection.of_type("Video")):
             # MediaInfo parses a frame only after the container index: trace the whole (rare) MJPEG file
             facts.jpeg_chroma = jpeg_chroma(inspect(reader, source.size, trace=True, deadline=deadline).trace)

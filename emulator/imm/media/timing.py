@@ -165,6 +165,19 @@ def _duration(track: Track, kind: str, codec: str | None, facts: Facts, time_bas
     return None if seconds is None else rescale(seconds, time_base)
 
 
+def _last_packet_end(track: Track, spf: int, rate: int, facts: Facts) -> Fraction | None:
+    """estimate_timings_from_pts: the last PES's PTS plus one frame (rounded down), less the start."""
+    key: int | str | None = str(track.track_id or "")
+    if facts.container.name == "mpegts":
+        key = integer(track.track_id)
+    last, delay = facts.last_pts.get(key), exact(track.delay)  # type: ignore[arg-type]
+    if last is None or delay is None:
+        return None
+    tick = Fraction(1, 90000)
+    ticks = last + spf * 90000 // rate - rescale(delay / 1000, tick)
+    return ticks * tick if ticks > 0 else None
+
+
 def _mp4_duration(info, movie_timescale: int, time_base: Fraction) -> int | None:  # type: ignore[no-untyped-def]
     """mov.c after applying the edit list: presentation ends where the samples end, shifted by the
     edit's media time unless composition offsets (B-frames) already push the last picture that late,
@@ -184,6 +197,10 @@ def _duration_seconds(track: Track, kind: str, codec: str | None, facts: Facts, 
     rate = sample_rate(track)
     if kind == "audio" and rate:
         spf = samples_per_frame(track, codec)
+        if name in ("mpegts", "mpeg") and facts.last_pts and spf:
+            end = _last_packet_end(track, spf, rate, facts)
+            if end is not None:
+                return end
         if name == "mp3":
             frames = (facts.mp3.frames if facts.mp3 else None) or integer(track.frame_count)
             if frames and spf:

@@ -245,6 +245,28 @@ def adts_frame_lengths(trace: str) -> list[int]:
     return [n for key, value in _fields(trace) if key == "aac_frame_length" and (n := _int(value))]
 
 
+def last_pes_timestamps(trace: str) -> dict[int, int]:
+    """The PTS of the last PES header per MPEG-TS PID (or per MPEG-PS stream_id) in a traced buffer."""
+    found: dict[int, int] = {}
+    pid: int | None = None
+    stream: int | None = None
+    parts: dict[str, int] = {}
+    for key, value in _fields(trace):
+        if key == "pid":
+            pid = _int(value)
+        elif key == "stream_id":
+            stream = _int(value)
+            parts = {}
+        elif key in ("PTS_32", "PTS_29", "PTS_14"):
+            parts[key] = _int(value) or 0
+            if len(parts) == 3:
+                owner = pid if pid is not None else stream
+                if owner is not None:
+                    found[owner] = (parts["PTS_32"] << 30) | (parts["PTS_29"] << 15) | parts["PTS_14"]
+                parts = {}
+    return found
+
+
 @dataclass
 class Mp3Facts:
     xing: bool = False

@@ -1,0 +1,82 @@
+"""Last PES timestamps in the tail of an MPEG-TS/PS file.
+
+ffprobe times MPEG-TS/PS streams from the last packets' PTS (libavformat estimate_timings_from_pts: the
+last PES's PTS plus one frame, for each stream). An audio PES often carries several frames, so that end
+is earlier than the stream's real end, which is what MediaInfo reports; and MediaInfo's trace of the
+tail costs more than the whole probe. So the timestamps are read here from the PES headers themselves.
+"""
+
+from __future__ import annotations
+
+TAIL = 256 * 1024  # about what libavformat reads from the end (DURATION_MAX_READ_SIZE)
+_TS_PACKET = 188
+_NO_PTS_STREAMS = {0xBC, 0xBE, 0xBF, 0xF0, 0xF1, 0xF2, 0xF8, 0xFF}
+
+
+def _pts(data: bytes, at: int) -> int | None:
+    if at + 5 > len(data):
+        return None
+    b = data[at : at + 5]
+    return ((b[0] >> 1) & 7) << 30 | (b[1] << 7 | b[2] >> 1) << 15 | (b[3] << 7 | b[4] >> 1)
+
+
+def _mpeg2_pes_pts(data: bytes, at: int) -> int | None:
+    """PTS of the PES header starting at ``at`` (00 00 01 stream_id ...), MPEG-2 or MPEG-1 syntax."""
+    if at + 9 > len(data) or data[at + 3] in _NO_PTS_STREAMS:
+        return None
+    if data[at + 6] & 0xC0 == 0x80:  # MPEG-2 PES header
+        return _pts(data, at + 9) if data[at + 7] & 0x80 else None
+    cursor = at + 6  # MPEG-1: stuffing, optional STD buffer, then the timestamp flags
+    while cursor < len(data) and data[cursor] == 0xFF and cursor < at + 22:
+        cursor += 1
+    if cursor < len(data) and data[cursor] & 0xC0 == 0x40:
+        cursor += 2
+    if cursor < len(data) and data[cursor] & 0xE0 == 0x20:
+        return _pts(data, cursor)
+    return None
+
+
+def transport_stream(tail: bytes) -> dict[int, int]:
+    """PID -> PTS of its last PES in ``tail`` (any alignment)."""
+    start = next((i for i in range(min(_TS_PACKET, len(tail))) if _synced(tail, i)), None)
+    found: dict[int, int] = {}
+    if start is None:
+        return found
+    for at in range(start, len(tail) - _TS_PACKET + 1, _TS_PACKET):
+        packet = tail[at : at + _TS_PACKET]
+        if packet[0] != 0x47 or not packet[1] & 0x40:
+            continue
+        payload = 4
+        if packet[3] & 0x20:
+            payload += 1 + packet[4]
+        if packet[3] & 0x10 and packet[payload : payload + 3] == b"\0\0\1":
+            pts = _mpeg2_pes_pts(packet, payload)
+            if pts is not None:
+                found[(packet[1] & 0x1F) << 8 | packet[2]] = pts
+    return found
+
+
+def program_stream(tail: bytes) -> dict[str, int]:
+    """Stream id ('192', or '189-128' for a private substream, as MediaInfo names them) -> last PTS."""
+    found: dict[str, int] = {}
+    at = tail.find(b"\0\0\1")
+    while 0 <= at < len(tail) - 6:
+        stream_id = tail[at + 3]
+        if stream_id < 0xBD:
+            at = tail.find(b"\0\0\1", at + 3)
+            continue
+        length = tail[at + 4] << 8 | tail[at + 5]
+        pts = _mpeg2_pes_pts(tail, at)
+        if pts is not None:
+            key = str(stream_id)
+            if stream_id == 0xBD:
+                header = 9 + tail[at + 8] if tail[at + 6] & 0xC0 == 0x80 and at + 8 < len(tail) else None
+                if header is not None and at + header < len(tail):
+                    key = f"{stream_id}-{tail[at + header]}"
+            found[key] = pts
+        at = tail.find(b"\0\0\1", at + 6 + length)
+    return found
+
+
+def _synced(data: bytes, offset: int) -> bool:
+    return all(data[i] == 0x47 for i in range(offset, min(len(data), offset + 5 * _TS_PACKET), _TS_PACKET))
