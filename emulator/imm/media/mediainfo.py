@@ -20,6 +20,8 @@ _LOCK = threading.Lock()
 _NO_SEEK = ctypes.c_uint64(-1).value
 _FINISHED = 0x08
 _BUFFER = 64 * 1024
+JUMP_AFTER = 1024 * 1024  # bytes read from the start before skipping to the tail
+TAIL = 1024 * 1024
 
 
 @dataclass
@@ -34,7 +36,7 @@ class Inspection:
         return [track for track in self.tracks if track.track_type in kinds]
 
 
-def inspect(reader: BinaryIO, size: int, *, trace: bool, deadline: float) -> Inspection:
+def inspect(reader: BinaryIO, size: int, *, trace: bool, deadline: float, jump: bool = False) -> Inspection:
     """Parse ``size`` bytes readable from ``reader`` at ParseSpeed 0 (headers, a few frames)."""
     with _LOCK:
         lib, handle, _version, _parts = MediaInfo._get_library()
@@ -48,7 +50,7 @@ def inspect(reader: BinaryIO, size: int, *, trace: bool, deadline: float) -> Ins
                 ("Inform", "" if trace else "OLDXML"),
             ):
                 lib.MediaInfo_Option(handle, option, value)
-            _feed(lib, handle, reader, size, deadline)
+            _feed(lib, handle, reader, size, deadline, jump)
             trace_text = lib.MediaInfo_Inform(handle, 0) if trace else ""
             if trace:
                 lib.MediaInfo_Option(handle, "Details", "0")
@@ -63,17 +65,26 @@ def inspect(reader: BinaryIO, size: int, *, trace: bool, deadline: float) -> Ins
     return Inspection(general, tracks, trace_text)
 
 
-def _feed(lib, handle, reader: BinaryIO, size: int, deadline: float) -> None:  # type: ignore[no-untyped-def]
+def _feed(lib, handle, reader: BinaryIO, size: int, deadline: float, jump: bool) -> None:  # type: ignore[no-untyped-def]
+    """Feed MediaInfo, following its seeks. Where it keeps reading sequentially (MPEG-TS/PS: it would
+    read most of the file), hand it the tail after the first MiB, as its own seek to the end would:
+    it then times the streams from their last packets, reading 2 MiB instead of 70 % of the file."""
     reader.seek(0)
     lib.MediaInfo_Open_Buffer_Init(handle, size, 0)
+    consumed, jumped = 0, not jump
     while time.monotonic() < deadline:
         chunk = reader.read(_BUFFER)
         if not chunk:
             break
+        consumed += len(chunk)
         if lib.MediaInfo_Open_Buffer_Continue(handle, chunk, len(chunk)) & _FINISHED:
             break
         target = lib.MediaInfo_Open_Buffer_Continue_GoTo_Get(handle)
         if target != _NO_SEEK:
             reader.seek(target)
+            lib.MediaInfo_Open_Buffer_Init(handle, size, reader.tell())
+        elif not jumped and consumed >= JUMP_AFTER and reader.tell() < size - TAIL:
+            jumped = True
+            reader.seek(size - TAIL)
             lib.MediaInfo_Open_Buffer_Init(handle, size, reader.tell())
     lib.MediaInfo_Open_Buffer_Finalize(handle)

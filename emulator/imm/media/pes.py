@@ -1,4 +1,4 @@
-"""Last PES timestamps in the tail of an MPEG-TS/PS file.
+"""Highest PES timestamps in the tail of an MPEG-TS/PS file.
 
 ffprobe times MPEG-TS/PS streams from the last packets' PTS (libavformat estimate_timings_from_pts: the
 last PES's PTS plus one frame, for each stream). An audio PES often carries several frames, so that end
@@ -37,7 +37,7 @@ def _mpeg2_pes_pts(data: bytes, at: int) -> int | None:
 
 
 def transport_stream(tail: bytes) -> dict[int, int]:
-    """PID -> PTS of its last PES in ``tail`` (any alignment)."""
+    """PID -> the highest PES PTS in ``tail`` (any alignment)."""
     start = next((i for i in range(min(_TS_PACKET, len(tail))) if _synced(tail, i)), None)
     found: dict[int, int] = {}
     if start is None:
@@ -52,12 +52,13 @@ def transport_stream(tail: bytes) -> dict[int, int]:
         if packet[3] & 0x10 and packet[payload : payload + 3] == b"\0\0\1":
             pts = _mpeg2_pes_pts(packet, payload)
             if pts is not None:
-                found[(packet[1] & 0x1F) << 8 | packet[2]] = pts
+                pid = (packet[1] & 0x1F) << 8 | packet[2]
+                found[pid] = max(pts, found.get(pid, pts))
     return found
 
 
 def program_stream(tail: bytes) -> dict[str, int]:
-    """Stream id ('192', or '189-128' for a private substream, as MediaInfo names them) -> last PTS."""
+    """Stream id ('192', or '189-128' for a private substream, as MediaInfo names them) -> highest PTS."""
     found: dict[str, int] = {}
     at = tail.find(b"\0\0\1")
     while 0 <= at < len(tail) - 6:
@@ -73,7 +74,7 @@ def program_stream(tail: bytes) -> dict[str, int]:
                 header = 9 + tail[at + 8] if tail[at + 6] & 0xC0 == 0x80 and at + 8 < len(tail) else None
                 if header is not None and at + header < len(tail):
                     key = f"{stream_id}-{tail[at + header]}"
-            found[key] = pts
+            found[key] = max(pts, found.get(key, pts))
         at = tail.find(b"\0\0\1", at + 6 + length)
     return found
 

@@ -30,7 +30,7 @@ from .values import exact, seconds
 TIME_LIMIT = 2.0  # seconds per object
 BYTE_BUDGET = 8 * 1024 * 1024  # bytes fetched per object
 _MP4_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot", b"uuid"}
-_VUI_HEAD = (16 * 1024, 64 * 1024)
+_VUI_HEAD = (16 * 1024, 64 * 1024, 256 * 1024)
 _FROM_PTS = {"mpeg", "mpegts"}
 
 
@@ -62,7 +62,8 @@ def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUD
     try:
         reader = BoundedReader(raw, source.size, budget=byte_budget, deadline=deadline)
         head = reader.head(16)
-        inspection = inspect(reader, source.size, trace=_wants_trace(head), deadline=deadline)
+        inspection = inspect(reader, source.size, trace=_wants_trace(head), deadline=deadline,
+                             jump=_is_mpeg_stream(head))
         container = _supported(source, inspection.general.format if inspection.general else None)
         facts = Facts.read(container, inspection, source.size, reader.range)
         if container.name in _FROM_PTS:
@@ -131,6 +132,11 @@ def _wants_trace(head: bytes) -> bool:
     mpeg_audio_sync = len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
     return head[4:8] in _MP4_BOXES or head[:3] in (b"FLV", b"ID3") or head[:4] in (b"OggS", b"fLaC") \
         or mpeg_audio_sync
+
+
+def _is_mpeg_stream(head: bytes) -> bool:
+    """MPEG-TS (sync bytes) or MPEG-PS (pack start): MediaInfo would read most of these sequentially."""
+    return head[:1] == b"\x47" or head[:4] == b"\x00\x00\x01\xba"
 
 
 def _read_video_timing(facts: Facts, reader: BoundedReader, deadline: float) -> None:

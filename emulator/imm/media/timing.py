@@ -43,6 +43,15 @@ def frame_rate(track: Track) -> Fraction | None:
     return rate_from_decimal(track.frame_rate, table("video")["frame_rate_bases"])
 
 
+def vui_rate(codec: str | None, facts: Facts) -> Fraction | None:
+    """H.264 VUI ticks are fields (two per frame); HEVC's are frames."""
+    timing = facts.video_timing
+    if not timing.time_scale or not timing.num_units_in_tick or len(facts.inspection.of_type("Video")) != 1:
+        return None
+    per_frame = 2 if codec == "h264" else 1
+    return Fraction(timing.time_scale, timing.num_units_in_tick * per_frame)
+
+
 def sample_rate(track: Track) -> int | None:
     return integer(track.sampling_rate)
 
@@ -165,8 +174,8 @@ def _duration(track: Track, kind: str, codec: str | None, facts: Facts, time_bas
     return None if seconds is None else rescale(seconds, time_base)
 
 
-def _last_packet_end(track: Track, spf: int, rate: int, facts: Facts) -> Fraction | None:
-    """estimate_timings_from_pts: the last PES's PTS plus one frame (rounded down), less the start."""
+def _last_packet_end(track: Track, frame: Fraction, facts: Facts) -> Fraction | None:
+    """estimate_timings_from_pts: the highest PES PTS plus one frame (rounded down), less the start."""
     key: int | str | None = str(track.track_id or "")
     if facts.container.name == "mpegts":
         key = integer(track.track_id)
@@ -174,7 +183,7 @@ def _last_packet_end(track: Track, spf: int, rate: int, facts: Facts) -> Fractio
     if last is None or delay is None:
         return None
     tick = Fraction(1, 90000)
-    ticks = last + spf * 90000 // rate - rescale(delay / 1000, tick)
+    ticks = last + int(frame / tick) - rescale(delay / 1000, tick)
     return ticks * tick if ticks > 0 else None
 
 
@@ -198,7 +207,7 @@ def _duration_seconds(track: Track, kind: str, codec: str | None, facts: Facts, 
     if kind == "audio" and rate:
         spf = samples_per_frame(track, codec)
         if name in ("mpegts", "mpeg") and facts.last_pts and spf:
-            end = _last_packet_end(track, spf, rate, facts)
+            end = _last_packet_end(track, Fraction(spf, rate), facts)
             if end is not None:
                 return end
         if name == "mp3":
@@ -217,6 +226,11 @@ def _duration_seconds(track: Track, kind: str, codec: str | None, facts: Facts, 
             return Fraction(facts.size * 8, bitrate) if bitrate else None
         if name in ("wav", "flac", "aiff") and integer(track.samples_count):
             return Fraction(integer(track.samples_count) or 0, rate)
+    if kind == "video" and name in ("mpegts", "mpeg") and facts.last_pts:
+        fps = frame_rate(track) or vui_rate(codec, facts)
+        end = _last_packet_end(track, Fraction(1) / fps, facts) if fps else None
+        if end is not None:
+            return end
     if kind == "video" and name == "avi":
         frames, fps = integer(track.frame_count), frame_rate(track)
         if frames and fps:

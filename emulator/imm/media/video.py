@@ -10,7 +10,7 @@ from pymediainfo import Track
 
 from .facts import Facts
 from .tables import table
-from .timing import StreamTiming, frame_rate
+from .timing import StreamTiming, frame_rate, vui_rate
 from .values import integer, number, rate_from_decimal, ratio_text
 
 _NO_REORDER_PROFILES = ("Baseline", "Constrained Baseline")
@@ -23,7 +23,7 @@ def video_fields(track: Track, codec: str | None, facts: Facts, timing: StreamTi
     sar, dar = aspect_ratios(track, width, height)
     if codec in table("video")["unknown_aspect_ratio"]:
         sar = dar = None
-    rate = _real_frame_rate(track) or _vui_rate(codec, facts)
+    rate = _real_frame_rate(track) or vui_rate(codec, facts)
     average = timing.average_rate or rate
     if track.track_type == "Image":  # attached picture: ffprobe's 90 kHz pseudo stream, no average
         rate, average = Fraction(90000), None
@@ -122,15 +122,6 @@ def _real_frame_rate(track: Track) -> Fraction | None:
     if track.frame_rate_mode == "VFR" and track.maximum_frame_rate:
         return frame_rate_of(track.maximum_frame_rate)
     return frame_rate(track)
-
-
-def _vui_rate(codec: str | None, facts: Facts) -> Fraction | None:
-    """H.264 VUI ticks are fields (two per frame); HEVC's are frames."""
-    timing = facts.video_timing
-    if not timing.time_scale or not timing.num_units_in_tick or len(facts.inspection.of_type("Video")) != 1:
-        return None
-    per_frame = 2 if codec == "h264" else 1
-    return Fraction(timing.time_scale, timing.num_units_in_tick * per_frame)
 
 
 def frame_rate_of(text: str) -> Fraction | None:
