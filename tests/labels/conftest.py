@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.labels.media import FFMPEG, FFPROBE, ffmpeg, lavfi_video
+from tests.labels.media import FFMPEG, FFPROBE, ffmpeg, lavfi_video, set_mp4_rotation
 
+GRAIN = "noise=alls=25:allf=t"  # film grain: texture (and a little motion) like a camera's
 TONE = ["-f", "lavfi", "-i", "sine=frequency=440:duration=2"]
 AAC = ["-c:a", "aac", "-shortest"]
 
@@ -31,17 +32,24 @@ SPECS = {
         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", *AAC,
     ),
     "sky_grass.mp4": lambda p: lavfi_video(
+        p, "color=c=0x4a90e2:s=320x240:r=25,drawbox=y=120:w=320:h=120:color=0x2e8b57:t=fill," + GRAIN
+    ),
+    "flat_sky_grass.mp4": lambda p: lavfi_video(
         p, "color=c=0x4a90e2:s=320x240:r=25,drawbox=y=120:w=320:h=120:color=0x2e8b57:t=fill"
     ),
-    "dark.mp4": lambda p: lavfi_video(p, "testsrc2=size=320x240:rate=25,eq=brightness=-0.45:contrast=0.5"),
+    # sky on the coded frame's left third: only the top once turned 90 degrees clockwise for display
+    "sky_left_rotated.mp4": lambda p: set_mp4_rotation(lavfi_video(
+        p, "color=c=0x4a90e2:s=360x240:r=25,drawbox=x=120:w=240:h=240:color=0x2e8b57:t=fill," + GRAIN
+    ), 90),
+    "dark.mp4": lambda p: lavfi_video(
+        p, "testsrc2=size=320x240:rate=25,eq=brightness=-0.3:contrast=0.4:saturation=0.3"
+    ),
     "gray.mp4": lambda p: lavfi_video(p, "testsrc2=size=320x240:rate=25,hue=s=0"),
     "red_then_blue.mp4": lambda p: lavfi_video(
         p, "color=c=red:s=160x120:r=25:d=4[a];color=c=blue:s=160x120:r=25:d=4[b];[a][b]concat=n=2:v=1",
         seconds=8,
     ),
-    "portrait_rotated.mp4": lambda p: lavfi_video(
-        p, "testsrc2=size=320x180:rate=30", "-metadata:s:v:0", "rotate=90"
-    ),
+    "portrait_rotated.mp4": lambda p: set_mp4_rotation(lavfi_video(p, "testsrc2=size=320x180:rate=30"), 90),
     "phone_screen.mp4": lambda p: lavfi_video(p, "testsrc2=size=216x468:rate=30"),
     "long_gop.mkv": lambda p: lavfi_video(p, "testsrc2=size=320x240:rate=25", seconds=3, gop=250),
     "tone.m4a": lambda p: ffmpeg(p, *TONE, "-c:a", "aac"),

@@ -101,3 +101,29 @@ def probe(path: Path) -> dict[str, Any]:
         "VideoStreams": video,
         "AudioStreams": audio,
     }
+
+
+# tkhd display matrices (a, b, u, c, d, v, x, y, w) for a clockwise display rotation; 16.16 fixed point.
+_MATRICES = {
+    0: (0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000),
+    90: (0, 0x10000, 0, -0x10000, 0, 0, 0, 0, 0x40000000),
+    180: (-0x10000, 0, 0, 0, -0x10000, 0, 0, 0, 0x40000000),
+    270: (0, -0x10000, 0, 0x10000, 0, 0, 0, 0, 0x40000000),
+}
+
+
+def set_mp4_rotation(path: Path, degrees: int) -> Path:
+    """Write a display rotation into every version-0 ``tkhd`` of an MP4 (what phones do for portrait
+    footage), since ffmpeg 5.1 no longer turns ``-metadata rotate=`` into a display matrix."""
+    import struct
+
+    data = bytearray(path.read_bytes())
+    start = 0
+    while (at := data.find(b"tkhd", start)) >= 0:
+        start = at + 4
+        if data[at + 4] != 0:
+            continue  # version 1 has 64-bit times; ffmpeg writes version 0 for short files
+        matrix_at = at + 4 + 40
+        struct.pack_into(">9i", data, matrix_at, *_MATRICES[degrees % 360])
+    path.write_bytes(bytes(data))
+    return path

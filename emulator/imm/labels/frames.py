@@ -83,6 +83,7 @@ class Sample:
     time_ms: int
     colours: dict[str, float]
     luma: float  # mean luma 0..1
+    value: float  # mean HSV value (brightest channel) 0..1: saturated blue is dark in luma, not in value
     saturation: float  # mean HSV saturation 0..1
     sky_top: float  # share of sky-blue pixels in the top third (display orientation)
     blue_bottom: float  # share of blue/cyan pixels in the bottom half
@@ -147,7 +148,7 @@ def _describe(rows_bytes: list[bytes], rotate: int, time_ms: int) -> Sample:
     width = len(pixels[0]) if height else 0
     total = max(1, width * height)
     counts: dict[str, int] = {}
-    luma_sum = sat_sum = 0.0
+    luma_sum = sat_sum = value_sum = 0.0
     lumas: list[int] = []
     edge_sum = 0
     for row in pixels:
@@ -160,6 +161,7 @@ def _describe(rows_bytes: list[bytes], rotate: int, time_ms: int) -> Sample:
             luma_sum += y
             high, low = max(r, g, b), min(r, g, b)
             sat_sum += (high - low) / high if high else 0.0
+            value_sum += high
             if previous is not None:
                 edge_sum += abs(y - previous)
             previous = y
@@ -171,6 +173,7 @@ def _describe(rows_bytes: list[bytes], rotate: int, time_ms: int) -> Sample:
         time_ms=time_ms,
         colours={name: count / total for name, count in counts.items()},
         luma=luma_sum / total / 255.0,
+        value=value_sum / total / 255.0,
         saturation=sat_sum / total,
         sky_top=sky,
         blue_bottom=blue / max(1, sum(len(row) for row in bottom)),

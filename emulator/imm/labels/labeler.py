@@ -76,6 +76,7 @@ FACT_LABELS = frozenset(
         "白屏", "彩条", "混剪", *framelib.COLOURS,
     }
 )  # fmt: skip
+NATURAL_TEXTURE = 0.003  # mean horizontal luma step of a thumbnail: flat synthetic fields measure ~0
 SPORT_GROUPS = ("球类运动", "田径", "极限运动", "冰雪运动", "水上运动", "格斗", "健身", "赛车运动")
 
 
@@ -422,15 +423,18 @@ def _frame_rules(
     bars = [name for name, part in ranked if part >= 0.07]
     if static and len(bars) >= 6 and saturation > 0.4:
         labels.add("彩条", jitter(0.8, 0.92), jitter(0.7, 0.9))
+    value, edges = found.mean("value"), found.mean("edges")
     if solid is None:
-        if luma < 0.18:
-            labels.add("夜晚", min(0.95, 0.6 + (0.18 - luma) * 2), 1 - luma, clips(lambda s: s.luma < 0.2))
+        if luma < 0.18 and value < 0.3:
+            labels.add("夜晚", min(0.95, 0.6 + (0.18 - luma) * 2), 1 - luma, clips(lambda s: s.value < 0.32))
             _boost(themes, "dark")
-        elif luma < 0.3:
-            labels.add("暗光", min(0.9, 0.55 + (0.3 - luma) * 2), 0.8 - luma, clips(lambda s: s.luma < 0.32))
+        elif luma < 0.3 and value < 0.42:
+            labels.add("暗光", min(0.9, 0.55 + (0.3 - luma) * 2), 0.8 - luma, clips(lambda s: s.value < 0.44))
             _boost(themes, "dark")
         if saturation < 0.06 and 0.1 < luma < 0.9:
             labels.add("黑白画面", min(0.97, 0.7 + (0.06 - saturation) * 4), jitter(0.4, 0.7))
+    # Natural scenes have texture; flat synthetic colour fields (title cards, test screens) do not.
+    if solid is None and edges >= NATURAL_TEXTURE:
         sky = found.mean("sky_top")
         if sky >= 0.5 and luma >= 0.35:
             labels.add("天空", min(0.97, 0.5 + sky / 2), sky / 3, clips(lambda s: s.sky_top >= 0.4))
@@ -444,17 +448,17 @@ def _frame_rules(
             )
             _boost(themes, "outdoor")
         white = share.get("白色", 0.0)
-        if white >= 0.45 and luma >= 0.6 and found.mean("edges") >= 0.01:
+        if white >= 0.45 and luma >= 0.6:
             labels.add(
                 "雪景", min(0.85, 0.3 + white / 2), white, clips(lambda s: s.colours.get("白色", 0) >= 0.4)
             )
             _boost(themes, "outdoor")
         water = found.mean("blue_bottom")
         if water >= 0.4:
-            labels.add(("大海", "湖泊")[draws.below(2)], min(0.9, 0.4 + water / 2), water / 2,
-                       clips(lambda s: s.blue_bottom >= 0.35))  # fmt: skip
+            place = ("大海", "湖泊")[draws.below(2)]
+            labels.add(place, min(0.9, 0.4 + water / 2), water / 2, clips(lambda s: s.blue_bottom >= 0.35))
             _boost(themes, "outdoor")
-        edges = found.mean("edges")
+    if solid is None:
         light = share.get("白色", 0.0) + share.get("灰色", 0.0)
         if edges >= 0.06 and light >= 0.5 and motion < 0.02 and saturation < 0.25:
             labels.add("文字", min(0.92, 0.5 + edges * 3), jitter(0.4, 0.7), clips(lambda s: s.edges >= 0.05))
