@@ -142,7 +142,7 @@ def _is_mpeg_stream(head: bytes) -> bool:
 def _read_video_timing(facts: Facts, reader: BoundedReader, deadline: float) -> None:
     """MPEG-TS/PS: MediaInfo states no H.264/HEVC frame rate at ParseSpeed 0; the SPS VUI in the first
     video packets has it. Trace only the head of the file, which is cheap."""
-    needs = [t for t in facts.inspection.of_type("Video") if t.format in ("AVC", "HEVC")]
+    needs = [t for t in facts.inspection.of_type("Video") if t.format in ("AVC", "HEVC") and not t.frame_rate]
     if not needs:
         return
     for length in _VUI_HEAD:

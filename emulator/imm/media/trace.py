@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _LINE = re.compile(r"^([0-9A-Fa-f]+)\s(\s*)(.*?)\s*$")
+_TRACK_HEADER = re.compile(r"^Track Header - (\d+)")
 _BYTES = re.compile(r"^\((\d+) bytes\)$")
 _FIELD = re.compile(r"^([^:]+?):\s+(.*)$")
 _LEADING_INT = re.compile(r"^-?\d+")
@@ -20,11 +22,18 @@ _SUBSAMPLING = {(1, 1): "4:4:4", (2, 1): "4:2:2", (2, 2): "4:2:0", (1, 2): "4:4:
 _REORDER_KEYS = ("max_num_reorder_frames", "sps_max_num_reorder_pics")
 
 
+# One pass over the whole text in C: (offset, indent, name, value); value is '' for element headers.
+_ENTRY = re.compile(r"^([0-9A-Fa-f]+) ( *)([^:\n]*?)(?::[ \t]+([^\n]*?))?[ \t]*$", re.M)
+
+
+@lru_cache(maxsize=8)
+def _entries(trace: str) -> list[tuple[str, str, str, str]]:
+    return _ENTRY.findall(trace)
+
+
 def _lines(trace: str) -> Iterator[tuple[int, str]]:
-    for line in trace.splitlines():
-        match = _LINE.match(line)
-        if match:
-            yield len(match.group(2)), match.group(3)
+    for _offset, indent, name, value in _entries(trace):
+        yield len(indent), f"{name}: {value}" if value else name
 
 
 def payloads(trace: str, boxes: set[str]) -> dict[str, tuple[int, int]]:
@@ -32,25 +41,22 @@ def payloads(trace: str, boxes: set[str]) -> dict[str, tuple[int, int]]:
     (it prints such bytes as 'Data: (n bytes)' or 'Unknown: (n bytes)'), for reading them directly."""
     found: dict[str, tuple[int, int]] = {}
     current = ""
-    for line in trace.splitlines():
-        match = _LINE.match(line)
-        field = _FIELD.match(match.group(3)) if match else None
-        if not field:
+    for offset, _indent, name, value in _entries(trace):
+        if not value:
             continue
-        key, value = field.group(1).strip(), field.group(2).strip()
+        key = name.strip()
         if key == "Name":
             current = value if value in boxes and value not in found else ""
-        elif current and key in ("Data", "Unknown") and _BYTES.match(value):
-            found[current] = (int(match.group(1), 16), int(_BYTES.match(value).group(1)))
+        elif current and key in ("Data", "Unknown") and (size := _BYTES.match(value)):
+            found[current] = (int(offset, 16), int(size.group(1)))
             current = ""
     return found
 
 
 def _fields(trace: str) -> Iterator[tuple[str, str]]:
-    for _depth, body in _lines(trace):
-        match = _FIELD.match(body)
-        if match:
-            yield match.group(1).strip(), match.group(2).strip()
+    for _offset, _indent, name, value in _entries(trace):
+        if value:
+            yield name.strip(), value
 
 
 def _int(text: str) -> int | None:
@@ -84,16 +90,14 @@ def mp4(trace: str) -> Mp4Movie:
     track: Mp4Track | None = None
     box = ""
     edit_duration: int | None = None
-    for _depth, body in _lines(trace):
-        header = re.match(r"^Track Header - (\d+)", body)
-        if header:
-            track = Mp4Track(int(header.group(1)))
-            movie.tracks[track.track_id] = track
+    for _offset, _indent, name, value in _entries(trace):
+        if not value:
+            header = _TRACK_HEADER.match(name)
+            if header:
+                track = Mp4Track(int(header.group(1)))
+                movie.tracks[track.track_id] = track
             continue
-        match = _FIELD.match(body)
-        if not match:
-            continue
-        key, value = match.group(1).strip(), match.group(2).strip()
+        key = name.strip()
         if key == "Name":
             box = value
             if track is not None and box == "ctts":
@@ -161,28 +165,27 @@ class FlvFacts:
 def flv(trace: str) -> FlvFacts:
     """onMetaData numbers (duration, audiodatarate, videodatarate...) and the first video picture's PTS."""
     facts = FlvFacts()
-    name: str | None = None
+    entry: str | None = None
     in_video = False
     timestamp = 0
     coded = False
-    for depth, body in _lines(trace):
-        if depth == 0:
-            in_video, coded = body.startswith("Video"), False
-            kind = body.split(" ")[0].lower()
+    for _offset, indent, name, value in _entries(trace):
+        if not indent:
+            in_video, coded = name.startswith("Video"), False
+            kind = name.split(" ")[0].lower()
             if kind in ("audio", "video") and kind not in facts.order:
                 facts.order.append(kind)
-        match = _FIELD.match(body)
-        if not match:
+        if not value:
             continue
-        key, value = match.group(1).strip(), match.group(2).strip()
+        key = name.strip()
         if key == "StringData":
-            name = value
-        elif key == "Value" and name is not None:
+            entry = value
+        elif key == "Value" and entry is not None:
             try:
-                facts.metadata.setdefault(name, float(value))
+                facts.metadata.setdefault(entry, float(value))
             except ValueError:
                 pass
-            name = None
+            entry = None
         elif not in_video or facts.first_video_pts is not None:
             continue
         elif key == "Timestamp_Base":
@@ -225,18 +228,16 @@ class FlacPicture:
 def flac_picture(trace: str) -> FlacPicture | None:
     """Where the first FLAC PICTURE block's image bytes are (MediaInfo makes no track of it)."""
     picture: FlacPicture | None = None
-    for line in trace.splitlines():
-        match = _LINE.match(line)
-        field = _FIELD.match(match.group(3)) if match else None
-        if match and "PICTURE" in match.group(3) and picture is None:
+    for offset, _indent, name, value in _entries(trace):
+        if "PICTURE" in name and picture is None:
             picture = FlacPicture()
-        if not field or picture is None:
+        if not value or picture is None:
             continue
-        key, value = field.group(1).strip(), field.group(2).strip()
+        key = name.strip()
         if key == "MIME type":
             picture.mime = value
-        elif key == "Data" and _BYTES.match(value):
-            picture.offset, picture.length = int(match.group(1), 16), int(_BYTES.match(value).group(1))
+        elif key == "Data" and (size := _BYTES.match(value)):
+            picture.offset, picture.length = int(offset, 16), int(size.group(1))
             return picture
     return None
 
@@ -276,13 +277,12 @@ class Mp3Facts:
 
 def mp3(trace: str) -> Mp3Facts:
     facts = Mp3Facts()
-    for _depth, body in _lines(trace):
-        if "Tag (Xing)" in body or "Tag (Info)" in body or "Tag (VBRI)" in body:
+    for _offset, _indent, name, value in _entries(trace):
+        if "Tag (Xing)" in name or "Tag (Info)" in name or "Tag (VBRI)" in name:
             facts.xing = True
-        match = _FIELD.match(body)
-        if not match or not facts.xing:
+        if not value or not facts.xing:
             continue
-        key, value = match.group(1).strip(), match.group(2).strip()
+        key = name.strip()
         if key == "FrameCount" and facts.frames is None and _int(value) is not None:
             facts.frames = _int(value)
         elif key in ("FileSize", "StreamSize") and facts.bytes is None and _int(value) is not None:
