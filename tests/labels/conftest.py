@@ -52,6 +52,10 @@ SPECS = {
     "portrait_rotated.mp4": lambda p: set_mp4_rotation(lavfi_video(p, "testsrc2=size=320x180:rate=30"), 90),
     "phone_screen.mp4": lambda p: lavfi_video(p, "testsrc2=size=216x468:rate=30"),
     "long_gop.mkv": lambda p: lavfi_video(p, "testsrc2=size=320x240:rate=25", seconds=3, gop=250),
+    "bframes_10s.mp4": lambda p: lavfi_video(
+        p, "testsrc2=size=640x360:rate=25", "-c:v", "libx264", "-preset", "superfast", "-bf", "2",
+        "-pix_fmt", "yuv420p", seconds=10, gop=50,
+    ),
     "tone.m4a": lambda p: ffmpeg(p, *TONE, "-c:a", "aac"),
 }  # fmt: skip
 

@@ -11,7 +11,7 @@ from imm_emulator.imm.labels.labeler import Draws, LabelSet, _frame_rules, deriv
 from imm_emulator.imm.labels.taxonomy import load_taxonomy
 from imm_emulator.imm.media.source import FileSource
 from tests.labels.checks import assert_consistent
-from tests.labels.media import probe
+from tests.labels.media import BytesSource, probe
 
 pytest.importorskip("av", reason="frame analysis needs PyAV (pip install av)")
 
@@ -134,6 +134,17 @@ def test_analysis_switch(videos):
     assert "红色" in label_video(path, analysis=True)
     assert label_video(path, analysis=None) == label_video(path, analysis=True)  # PyAV is installed here
     assert not set(framelib.COLOURS) & set(label_video(path, analysis=False))
+
+
+def test_analysis_reads_a_few_packets_per_sample(videos):
+    """Keyframe plus next frame per sample, even with B-frame reordering: a small part of the file."""
+    data = videos("bframes_10s.mp4").read_bytes()
+    source = BytesSource(data)
+    facts = framelib.analyse(source, 10_000)
+    assert facts is not None and len(facts.samples) == 3
+    assert source.bytes_read < len(data) * 0.3, (source.bytes_read, len(data))
+    for sample in facts.samples:  # the motion pair is two consecutive frames, not the next keyframe
+        assert sample.motion is not None and sample.motion < 0.015
 
 
 def test_sampling_is_bounded():

@@ -1,9 +1,10 @@
 """Facts from a few decoded frames, when the optional ``analysis`` extra (PyAV) is installed.
 
 Cost is bounded whatever the video: at most ``MAX_SAMPLES`` seeks to a keyframe, each decoding that
-keyframe and the frame after it (for motion), scaled down by swscale to a thumbnail of at most
-``THUMB_WIDTH`` pixels across before any Python touches a pixel. No numpy: thumbnails are a few thousand
-pixels. Everything derived is a pure function of the decoded pixels, so the same bytes give the same facts.
+keyframe and the frame after it (for motion; a few packets, never more than ``MAX_PACKETS_PER_SAMPLE``),
+scaled down by swscale to a thumbnail at most ``THUMB_WIDTH`` pixels across before any Python touches a
+pixel. No numpy: thumbnails are a few thousand pixels. Everything derived is a pure function of the
+decoded pixels, so the same bytes give the same facts.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 THUMB_WIDTH = 48
 MAX_SAMPLES = 10
-MAX_PACKETS_PER_SAMPLE = 240  # demux bound per sample: a keyframe and its successor are normally a few
+MAX_PACKETS_PER_SAMPLE = 240  # demux bound per sample: a keyframe and its successor take a few
 
 # Colour names in the taxonomy's Color subtree, decided per pixel in HSV.
 COLOURS = ("红色", "橙色", "黄色", "绿色", "青色", "蓝色", "紫色", "粉色", "棕色", "黑色", "白色", "灰色")
@@ -257,33 +258,28 @@ def _analyse_container(av: Any, container: Any, duration_ms: int, rotate: int) -
 
 
 def _decode_at(av: Any, container: Any, stream: Any, target_ms: int, time_base: Any, seekable: bool) -> list:
-    """The keyframe at or before ``target_ms`` and the frame after it (decoded, not converted)."""
-    ctx = stream.codec_context
+    """The keyframe at or before ``target_ms`` and the frame after it (decoded, not converted).
+
+    No ``skip_frame``: with B-frame reordering a decoder told to drop non-key frames holds the keyframe
+    back until the next keyframe arrives, which costs two whole GOPs of reads per sample instead of a few
+    packets."""
     if seekable and time_base:
         try:
             container.seek(int(target_ms / 1000 / time_base), stream=stream, backward=True, any_frame=False)
         except av.error.FFmpegError:
             return []
-    ctx.skip_frame = "NONKEY"
     frames: list = []
     packets = 0
     try:
         for packet in container.demux(stream):
             packets += 1
-            for frame in packet.decode():
-                frames.append(frame)
-                ctx.skip_frame = "DEFAULT"
-                if len(frames) >= 2:
-                    return frames
-            if packets >= MAX_PACKETS_PER_SAMPLE:
+            frames.extend(packet.decode())
+            if len(frames) >= 2 or packets >= MAX_PACKETS_PER_SAMPLE:
+                return frames[:2]
+        for frame in stream.codec_context.decode(None):  # end of stream: drain the decoder
+            frames.append(frame)
+            if len(frames) >= 2:
                 break
-        if len(frames) < 2:  # end of stream: drain the decoder
-            for frame in ctx.decode(None):
-                frames.append(frame)
-                if len(frames) >= 2:
-                    break
     except av.error.FFmpegError:
         pass
-    finally:
-        ctx.skip_frame = "DEFAULT"
-    return frames
+    return frames[:2]
