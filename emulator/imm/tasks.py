@@ -26,7 +26,9 @@ from .registry import Context, Services, operation
 from .task_policy import NS, Policy
 
 KIND = "task"
-START_INDEX = "task_start"
+EXPIRY_INDEX = "task_start"  # account-wide, oldest first: what retention drops
+BY_START = "task_by_start"  # per project, for StartTime order
+BY_END = "task_by_end"  # per project, for EndTime order (running tasks first, under end time 0)
 DUE_INDEX = "task_due"
 POLICY_KIND = "task_policy"
 RETENTION_NS = 7 * 86400 * NS
@@ -110,7 +112,9 @@ def create(ctx: Context, task_type: str, params: dict[str, Any]) -> dict:
     if duration is not None:
         task["due_ns"] = now + duration
     ctx.store.put(KIND, ctx.account, _key(task), task)
-    ctx.store.put(START_INDEX, ctx.account, _start_key(task), {"key": _key(task)})
+    ctx.store.put(EXPIRY_INDEX, ctx.account, _expiry_key(task), {"key": _key(task)})
+    ctx.store.put(BY_START, ctx.account, _by_start_key(task), {"key": _key(task)})
+    ctx.store.put(BY_END, ctx.account, _by_end_key(task), {"key": _key(task)})
     if duration == 0:
         task = finish(ctx, task)
     elif task["due_ns"] is not None:
@@ -175,6 +179,8 @@ def finish(ctx: Context, task: dict, failure: tuple[str, str] | None = None) -> 
     if stored is None:
         return {**task, **outcome}
     if won:
+        ctx.store.delete(BY_END, ctx.account, _by_end_key(task))
+        ctx.store.put(BY_END, ctx.account, _by_end_key(stored), {"key": _key(stored)})
         notifications.publish(ctx, stored, notifications.task_content(stored, stored["result"]))
     return stored
 
@@ -200,17 +206,8 @@ def tick(services: Services) -> int:
     """End every time-driven task that is due and drop expired ones, in every account; -> tasks ended."""
     ended = 0
     for account in services.store.accounts(DUE_INDEX):
-        ctx = services.context(account)
-        now = ctx.now_ns()
-        for key, entry in services.store.scan(DUE_INDEX, account):
-            if entry["due_ns"] <= now:
-                task = services.store.get(KIND, account, key)
-                if task is not None:
-                    finish(ctx, task)
-                    ended += 1
-                else:
-                    services.store.delete(DUE_INDEX, account, key)
-    for account in services.store.accounts(START_INDEX):
+        ended += _finish_due(services.context(account))
+    for account in services.store.accounts(EXPIRY_INDEX):
         purge_expired(services.context(account))
     return ended
 
@@ -218,19 +215,28 @@ def tick(services: Services) -> int:
 def purge_expired(ctx: Context) -> None:
     """Tasks are kept 7 days after they start; then they are gone from every operation and from storage."""
     horizon = ctx.now_ns() - RETENTION_NS
-    for key, entry in ctx.store.scan(START_INDEX, ctx.account, limit=1000):
-        if int(key.split("/", 1)[0]) > horizon:
-            break
-        ctx.store.delete(START_INDEX, ctx.account, key)
-        ctx.store.delete(KIND, ctx.account, entry["key"])
-        ctx.store.delete(DUE_INDEX, ctx.account, entry["key"])
+    while True:
+        # The oldest first, a few at a time: the usual answer is "none", and it must stay cheap.
+        batch = ctx.store.scan(EXPIRY_INDEX, ctx.account, limit=16)
+        expired = [(key, entry) for key, entry in batch if int(key.split("/", 1)[0]) <= horizon]
+        for key, entry in expired:
+            task = ctx.store.pop(KIND, ctx.account, entry["key"])
+            ctx.store.delete(EXPIRY_INDEX, ctx.account, key)
+            ctx.store.delete(DUE_INDEX, ctx.account, entry["key"])
+            if task is not None:
+                ctx.store.delete(BY_START, ctx.account, _by_start_key(task))
+                ctx.store.delete(BY_END, ctx.account, _by_end_key(task))
+        if len(expired) < len(batch) or not batch:
+            return
 
 
 def delete_project_tasks(ctx: Context, project: str) -> None:
     """A deleted project takes its tasks with it."""
     for key, task in ctx.store.scan(KIND, ctx.account, prefix=f"{project}/"):
         ctx.store.delete(KIND, ctx.account, key)
-        ctx.store.delete(START_INDEX, ctx.account, _start_key(task))
+        ctx.store.delete(EXPIRY_INDEX, ctx.account, _expiry_key(task))
+        ctx.store.delete(BY_START, ctx.account, _by_start_key(task))
+        ctx.store.delete(BY_END, ctx.account, _by_end_key(task))
         ctx.store.delete(DUE_INDEX, ctx.account, key)
 
 
@@ -241,8 +247,16 @@ def _key(task: dict) -> str:
     return f"{task['ProjectName']}/{task['TaskId']}"
 
 
-def _start_key(task: dict) -> str:
+def _expiry_key(task: dict) -> str:
     return f"{task['start_ns']:020d}/{task['ProjectName']}/{task['TaskId']}"
+
+
+def _by_start_key(task: dict) -> str:
+    return f"{task['ProjectName']}/{task['start_ns']:020d}/{task['TaskId']}"
+
+
+def _by_end_key(task: dict) -> str:
+    return f"{task['ProjectName']}/{task['end_ns'] or 0:020d}/{task['TaskId']}"
 
 
 # --- answers ----------------------------------------------------------------------------------------
@@ -311,7 +325,7 @@ def list_tasks(ctx: Context, params: dict) -> dict:
     page: list[dict] = []
     last_key: list | None = None
     more = False
-    for sort_key, task in _ordered(ctx, project, sort, order == "desc", after):
+    for sort_key, task in _ordered(ctx, project, sort, order == "desc", after, limit + 1):
         if not matches(task):
             continue
         if len(page) == limit:
@@ -325,41 +339,47 @@ def list_tasks(ctx: Context, params: dict) -> dict:
     return answer
 
 
-def _ordered(ctx: Context, project: str, sort: str, desc: bool, after: list | None):
-    """(sort key, task) pairs in order, starting after ``after``; tasks are advanced to now."""
-    if sort == "TaskId":
-        start = f"{project}/{after[0]}" + ("" if desc else "\0") if after else ""
-        batch_size = 200
-        while True:
-            batch = ctx.store.scan(
-                KIND, ctx.account, prefix=f"{project}/", start=start, limit=batch_size, reverse=desc
-            )
-            for _, task in batch:
-                yield [task["TaskId"]], advance(ctx, task)
-            if len(batch) < batch_size:
-                return
-            start = batch[-1][0] + ("" if desc else "\0")
-        return
-    if sort == "StartTime":
-        entries = [
-            (int(k.split("/", 1)[0]), e["key"])
-            for k, e in ctx.store.scan(START_INDEX, ctx.account)
-            if e["key"].startswith(f"{project}/")
-        ]
-        keyed = [([start_ns, key.split("/", 1)[1]], key) for start_ns, key in entries]
+def _ordered(ctx: Context, project: str, sort: str, desc: bool, after: list | None, batch: int):
+    """(sort key, task) pairs in order, starting after ``after``; tasks are advanced to now. Each order
+    walks an index from the cursor, so a page costs its own size, however many tasks the project has."""
+    if sort == "EndTime":
+        _finish_due(ctx)  # a task that is due ends before it is placed by its end time
+    kind, field = {
+        "TaskId": (KIND, None),
+        "StartTime": (BY_START, "start_ns"),
+        "EndTime": (BY_END, "end_ns"),
+    }[sort]
+    if after is None:
+        position = None
+    elif field is None:
+        position = f"{project}/{after[0]}"
     else:
-        keyed = []
-        for key, task in ctx.store.scan(KIND, ctx.account, prefix=f"{project}/"):
-            task = advance(ctx, task)
-            end = task["end_ns"] if task["end_ns"] is not None else -1
-            keyed.append(([end, task["TaskId"]], key))
-    keyed.sort(key=lambda item: item[0], reverse=desc)
-    for sort_key, key in keyed:
-        if after is not None and (sort_key <= after if not desc else sort_key >= after):
-            continue
-        task = ctx.store.get(KIND, ctx.account, key)
-        if task is not None:
-            yield sort_key, advance(ctx, task)
+        position = f"{project}/{after[0]:020d}/{after[1]}"
+    start = "" if position is None else position if desc else position + "\0"
+    while True:
+        page = ctx.store.scan(kind, ctx.account, prefix=f"{project}/", start=start, limit=batch, reverse=desc)
+        for index_key, value in page:
+            task = value if kind == KIND else ctx.store.get(KIND, ctx.account, value["key"])
+            if task is not None:
+                key = [task["TaskId"]] if field is None else [int(index_key.split("/")[-2]), task["TaskId"]]
+                yield key, advance(ctx, task)
+        if len(page) < batch:
+            return
+        start = page[-1][0] if desc else page[-1][0] + "\0"
+
+
+def _finish_due(ctx: Context) -> int:
+    """End the account's time-driven tasks that are due; -> how many."""
+    now, ended = ctx.now_ns(), 0
+    for key, entry in ctx.store.scan(DUE_INDEX, ctx.account):
+        if entry["due_ns"] <= now:
+            task = ctx.store.get(KIND, ctx.account, key)
+            if task is not None:
+                finish(ctx, task)
+                ended += 1
+            else:
+                ctx.store.delete(DUE_INDEX, ctx.account, key)
+    return ended
 
 
 def _filter(ctx: Context, params: dict) -> Callable[[dict], bool]:

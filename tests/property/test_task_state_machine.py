@@ -88,7 +88,7 @@ class TaskLifecycle(RuleBasedStateMachine):
 
     @rule(
         page=st.integers(min_value=1, max_value=4),
-        sort=st.sampled_from(["TaskId", "StartTime"]),
+        sort=st.sampled_from(["TaskId", "StartTime", "EndTime"]),
         order=st.sampled_from(["asc", "desc"]),
     )
     def list_all(self, page: int, sort: str, order: str) -> None:

@@ -164,7 +164,10 @@ def test_retention_exactly_seven_days_with_freezegun(setup) -> None:
         with pytest.raises(ClientException):
             client.get_video_label_classification_result(result)
     store = emu.runtime.store
-    assert store.count("task", emu.account()) == 0 and store.count("task_start", emu.account()) == 0
+    assert all(
+        store.count(kind, emu.account()) == 0
+        for kind in ("task", "task_start", "task_by_start", "task_by_end")
+    )
 
 
 def test_retention_with_the_clock_api_against_a_server() -> None:
