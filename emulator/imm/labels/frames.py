@@ -10,12 +10,15 @@ decoded pixels, so the same bytes give the same facts.
 from __future__ import annotations
 
 import colorsys
+import logging
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from imm_emulator.imm.media.source import MediaSource
+
+log = logging.getLogger(__name__)
 
 THUMB_WIDTH = 48
 MAX_SAMPLES = 10
@@ -207,19 +210,24 @@ def sample_times(duration_ms: int) -> list[int]:
 
 
 def analyse(source: MediaSource, duration_ms: int, rotate: int = 0) -> FrameFacts | None:
-    """Decode a few frames of ``source``; None when PyAV is missing or nothing could be decoded."""
+    """Decode a few frames of ``source``; None when PyAV is missing or nothing could be decoded.
+
+    Any failure inside libav (corrupt, truncated or hostile input) means "no frame facts", never an
+    exception: the labeler then answers from the probe and the fingerprint. libavformat may only read
+    the object itself (no protocol is whitelisted, so no demuxer can open another file or URL)."""
     try:
         import av
     except ImportError:
         return None
     try:
         with source.open() as reader:
-            container = av.open(reader, mode="r")
+            container = av.open(reader, mode="r", options={"protocol_whitelist": "none"})
             try:
                 return _analyse_container(av, container, duration_ms, rotate % 360)
             finally:
                 container.close()
-    except (av.error.FFmpegError, OSError, ValueError, EOFError, MemoryError, IndexError):
+    except Exception:  # noqa: BLE001 - decoding is best effort; see the docstring
+        log.debug("frame analysis failed for %s", getattr(source, "uri", "?"), exc_info=True)
         return None
 
 

@@ -170,6 +170,21 @@ def fingerprint(source: MediaSource) -> bytes:
     return digest.digest()
 
 
+def first_segment(source: MediaSource) -> MediaSource | None:
+    """The first media segment of an HLS playlist (None if ``source`` is not one, or it is missing)."""
+    with source.open() as reader:
+        head = reader.read(16)
+        if not head.removeprefix(b"\xef\xbb\xbf").startswith(b"#EXTM3U"):
+            return None
+        head += reader.read(64 * 1024)
+    for line in head.decode("utf-8", "replace").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            sibling = getattr(source, "sibling", None)
+            return sibling(line) if sibling else None
+    return None
+
+
 class Draws:
     """A reproducible stream of numbers from the fingerprint, one independent stream per purpose
     (so adding a rule does not reshuffle the others). SHA-256 in counter mode: stable everywhere."""
@@ -306,15 +321,21 @@ def derive_labels(
     """The Labels of a GetVideoLabelClassificationResult for the video ``source`` probed as ``meta``.
 
     ``analysis``: None uses frame analysis when PyAV is installed, False never, True requires it
-    (RuntimeError if PyAV is missing). Deterministic for the same bytes and the same setting. Call
-    ``check_labelable(meta)`` first: this function labels whatever it is given.
+    (RuntimeError if PyAV is missing); undecodable media and HLS playlists are labelled without it.
+    Deterministic for the same bytes and the same setting. Call ``check_labelable(meta)`` first: this
+    function labels whatever it is given.
     """
     if analysis and not framelib.available():
         raise RuntimeError("frame analysis needs PyAV: pip install 'imm-emulator[analysis]' (or 'av')")
     taxonomy = taxonomy or load_taxonomy()
     facts = probe_facts(meta)
     seed = fingerprint(source)
-    found = framelib.analyse(source, facts.duration_ms, facts.rotate) if analysis is not False else None
+    segment = first_segment(source)
+    if segment is not None:  # an HLS playlist: its text says little, its media says more
+        seed = hashlib.sha256(seed + fingerprint(segment)).digest()
+    found = None
+    if analysis is not False and segment is None:
+        found = framelib.analyse(source, facts.duration_ms, facts.rotate)
     labels = LabelSet(taxonomy, facts.duration_ms)
     themes = dict(BASE_THEMES)
     _probe_rules(facts, labels, themes, Draws(seed, "probe"))
