@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import mimetypes
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .clients import ClientFactory
 from .clock import Clock
-from .config import EmulatorConfig
+from .config import AccessKey, EmulatorConfig
 from .handles import FaultsHandle, NotificationsHandle, RequestsHandle
 from .imm import tasks, video_labels
 from .oss.model import NewObject
@@ -16,7 +18,7 @@ from .server import Server
 from .state.blobs import read_chunks
 
 
-class Emulator:
+class Emulator(ClientFactory):
     """Keyword arguments are EmulatorConfig fields; ``port`` defaults to 0 (a free port)."""
 
     def __init__(self, **config: Any) -> None:
@@ -109,6 +111,23 @@ class Emulator:
             self.runtime.services, task_id, self.runtime.account(access_key_id), (code, message)
         )
 
+    @property
+    def access_key_id(self) -> str:
+        """The default key: what ``client()`` signs with."""
+        return self.config.access_keys[0].access_key_id
+
+    is_emulator = True
+
+    def register_key(self, access_key_id: str, secret: str, security_token: str | None = None) -> str:
+        """Make the emulator accept another key (its own account); -> the account id."""
+        key = AccessKey(access_key_id, secret, security_token)
+        self.runtime.auth.add_key(key)
+        return key.account_id
+
+    def set_test(self, name: str | None, access_key_id: str | None = None) -> None:
+        """Label the journal entries that follow with a test's name."""
+        self.runtime.journal.set_test(name, self.runtime.account(access_key_id))
+
     def account(self, access_key_id: str | None = None) -> str:
         """The account id an AccessKeyId belongs to (the default key's if None)."""
         return self.runtime.auth.account_of(access_key_id or self.config.access_keys[0].access_key_id)
@@ -145,40 +164,6 @@ class Emulator:
             self.runtime.oss.put(account, bucket, key, read_chunks(data), new)
         return f"oss://{bucket}/{key}"
 
-    def oss_client(
-        self, access_key_id: str | None = None, access_key_secret: str | None = None, **config: Any
-    ):
-        """A real ``alibabacloud_oss_v2`` client pointed at this emulator (path-style, signature v4)."""
-        import alibabacloud_oss_v2 as oss
-
-        key_id, secret, token = self._key(access_key_id, access_key_secret)
-        cfg = oss.config.load_default()
-        cfg.credentials_provider = oss.credentials.StaticCredentialsProvider(key_id, secret, token)
-        cfg.region = self.config.region
-        cfg.endpoint = self.endpoint
-        cfg.use_path_style = True
-        for name, value in config.items():
-            setattr(cfg, name, value)
-        return oss.Client(cfg)
-
-    def oss2_bucket(
-        self,
-        bucket: str,
-        access_key_id: str | None = None,
-        access_key_secret: str | None = None,
-        *,
-        signature: str = "v4",
-    ):
-        """A real ``oss2.Bucket`` pointed at this emulator, signing with ``v4`` (default) or ``v1``."""
-        import oss2
-
-        key_id, secret, token = self._key(access_key_id, access_key_secret)
-        if token:
-            auth = oss2.StsAuth(key_id, secret, token, auth_version="v4" if signature == "v4" else "v1")
-        else:
-            auth = oss2.AuthV4(key_id, secret) if signature == "v4" else oss2.Auth(key_id, secret)
-        return oss2.Bucket(auth, self.endpoint, bucket, region=self.config.region)
-
     def _key(self, access_key_id: str | None, access_key_secret: str | None) -> tuple[str, str, str | None]:
         if access_key_id is None:
             key = self.config.access_keys[0]
@@ -187,21 +172,29 @@ class Emulator:
         secret = access_key_secret if access_key_secret is not None else (known.secret if known else "")
         return access_key_id, secret, known.security_token if known and access_key_secret is None else None
 
-    # --- clients --------------------------------------------------------------------------------
-    def client(self, access_key_id: str | None = None, access_key_secret: str | None = None, **config: Any):
-        """A real ``alibabacloud_imm20200930`` client pointed at this emulator (needs the ``sdk`` extra)."""
-        from alibabacloud_imm20200930.client import Client
-        from alibabacloud_tea_openapi.models import Config
+    @property
+    def region(self) -> str:
+        return self.config.region
 
-        key_id, secret, token = self._key(access_key_id, access_key_secret)
-        settings: dict[str, Any] = {
-            "access_key_id": key_id,
-            "access_key_secret": secret,
-            "endpoint": self.address,
-            "protocol": "http",
-            "region_id": self.config.region,
-        }
-        if token:
-            settings["security_token"] = token
-        settings.update(config)
-        return Client(Config(**settings))
+    def clock_for(self, access_key_id: str | None = None) -> AccountClock:
+        """The emulated clock as one account sees and moves it (what parallel test workers use)."""
+        return AccountClock(self.runtime.clock, self.runtime.account(access_key_id))
+
+
+class AccountClock:
+    """``advance``, ``set``, ``freeze`` and ``now`` of the emulated clock, for one account."""
+
+    def __init__(self, clock: Clock, account: str | None) -> None:
+        self._clock, self.account = clock, account
+
+    def now(self) -> float:
+        return self._clock.now(self.account)
+
+    def advance(self, seconds: float) -> None:
+        self._clock.advance(seconds, self.account)
+
+    def set(self, when: datetime | float) -> None:
+        self._clock.set(when, self.account)
+
+    def freeze(self, frozen: bool = True) -> None:
+        self._clock.freeze(frozen, self.account)

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, request
 
 from .. import __version__
 from ..clock import parse_rfc3339
+from ..config import AccessKey
 from ..errors import ImmError
 from ..faults import FaultRule
 from ..imm import notifications, tasks, video_labels
@@ -31,6 +32,36 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
         config = runtime.config
         return json_response(
             {"status": "ok", "version": __version__, "region": config.region, "auth": config.auth}
+        )
+
+    @bp.route("/keys", methods=["GET", "POST"])
+    def keys() -> Response:
+        """Which account a key belongs to (GET ?access_key_id=); register a key (POST), e.g. one per test
+        worker sharing a server with strict auth."""
+        if request.method == "POST":
+            body = _body()
+            try:
+                key = AccessKey(
+                    str(body.get("access_key_id", "")),
+                    str(body.get("secret", "")),
+                    body.get("security_token"),
+                    str(body.get("account_id") or ""),
+                )
+            except ValueError as exc:
+                raise ImmError("InvalidArgument", str(exc)) from exc
+            runtime.auth.add_key(key)
+            access_key_id = key.access_key_id
+        else:
+            access_key_id = request.args.get("access_key_id", "")
+            if not access_key_id:
+                raise ImmError("InvalidArgument", "Give access_key_id.")
+        known = runtime.auth.key(access_key_id) is not None
+        return json_response(
+            {
+                "access_key_id": access_key_id,
+                "account": runtime.auth.account_of(access_key_id),
+                "registered": known,
+            }
         )
 
     @bp.post("/reset")
