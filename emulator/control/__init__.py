@@ -6,6 +6,7 @@ action applies to the whole emulator.
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -18,6 +19,9 @@ from ..faults import FaultRule
 from ..imm import notifications, tasks, video_labels
 from ..runtime import Runtime
 from ..web import error_response, json_response, new_request_id
+from .ui import render_dashboard
+
+OPENAPI = (resources.files("imm_emulator.control") / "openapi.json").read_text(encoding="utf-8")
 
 
 def control_blueprint(runtime: Runtime) -> Blueprint:
@@ -26,6 +30,14 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
     @bp.errorhandler(ImmError)
     def _error(error: ImmError) -> Response:
         return error_response(runtime, error, new_request_id())
+
+    @bp.get("/openapi.json")
+    def openapi() -> Response:
+        return Response(OPENAPI, mimetype="application/json")
+
+    @bp.get("/ui")
+    def ui() -> Response:
+        return render_dashboard(runtime)
 
     @bp.get("/health")
     def health() -> Response:
