@@ -13,6 +13,7 @@ from pymediainfo import Track
 from . import boxes, trace
 from .containers import Container
 from .mediainfo import Inspection, inspect
+from .sniff import image_parser
 
 COVER_LIMIT = 4 * 1024 * 1024
 
@@ -74,7 +75,8 @@ class Facts:
         if picture is None or not 0 < picture.length <= COVER_LIMIT:
             return
         image = read_range(picture.offset, picture.length)
-        described = inspect(io.BytesIO(image), len(image), trace=False, deadline=time.monotonic() + 0.5)
+        described = inspect(io.BytesIO(image), len(image), trace=False, deadline=time.monotonic() + 0.5,
+                            parser=image_parser(image))
         self.inspection.tracks.extend(described.of_type("Image"))
 
     def mp4_track(self, track: Track) -> trace.Mp4Track | None:

@@ -17,6 +17,7 @@ from typing import BinaryIO
 from pymediainfo import MediaInfo, Track
 
 _LOCK = threading.Lock()
+_LIB = None
 _NO_SEEK = ctypes.c_uint64(-1).value
 _FINISHED = 0x08
 _BUFFER = 64 * 1024
@@ -36,10 +37,13 @@ class Inspection:
         return [track for track in self.tracks if track.track_type in kinds]
 
 
-def inspect(reader: BinaryIO, size: int, *, trace: bool, deadline: float, jump: bool = False) -> Inspection:
-    """Parse ``size`` bytes readable from ``reader`` at ParseSpeed 0 (headers, a few frames)."""
+def inspect(reader: BinaryIO, size: int, *, trace: bool, deadline: float, jump: bool = False,
+            parser: str = "") -> Inspection:
+    """Parse ``size`` bytes readable from ``reader`` at ParseSpeed 0 (headers, a few frames); ``parser``
+    names the MediaInfo parser to use (see sniff.py), '' to let MediaInfo try every parser."""
     with _LOCK:
-        lib, handle, _version, _parts = MediaInfo._get_library()
+        lib = _library()
+        handle = lib.MediaInfo_New()
         try:
             for option, value in (
                 ("CharSet", "UTF-8"),
@@ -48,6 +52,7 @@ def inspect(reader: BinaryIO, size: int, *, trace: bool, deadline: float, jump: 
                 ("Cover_Data", ""),
                 ("Details", "1" if trace else "0"),
                 ("Inform", "" if trace else "OLDXML"),
+                ("File_ForceParser", parser),
             ):
                 lib.MediaInfo_Option(handle, option, value)
             _feed(lib, handle, reader, size, deadline, jump)
@@ -63,6 +68,18 @@ def inspect(reader: BinaryIO, size: int, *, trace: bool, deadline: float, jump: 
     general = parsed.general_tracks[0] if parsed.general_tracks else None
     tracks = [track for track in parsed.tracks if track.track_type != "General"]
     return Inspection(general, tracks, trace_text)
+
+
+def _library():  # type: ignore[no-untyped-def]
+    """pymediainfo's loaded library, its prototypes declared once (``_get_library`` redoes that and
+    opens a handle on every call)."""
+    global _LIB
+    if _LIB is None:
+        lib, handle, _version, _parts = MediaInfo._get_library()
+        lib.MediaInfo_Close(handle)
+        lib.MediaInfo_Delete(handle)
+        _LIB = lib
+    return _LIB
 
 
 def _feed(lib, handle, reader: BinaryIO, size: int, deadline: float, jump: bool) -> None:  # type: ignore[no-untyped-def]

@@ -21,6 +21,7 @@ from .facts import Facts
 from .general import general_tags, position
 from .mediainfo import inspect
 from .reader import BoundedReader
+from .sniff import parser_for
 from .source import MediaSource
 from .streams import Stream, build_streams, describe
 from .timing import Totals, container_totals
@@ -62,12 +63,17 @@ def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUD
     try:
         reader = BoundedReader(raw, source.size, budget=byte_budget, deadline=deadline)
         head = reader.head(16)
-        inspection = inspect(reader, source.size, trace=_wants_trace(head), deadline=deadline,
-                             jump=_is_mpeg_stream(head))
+        trace, jump = _wants_trace(head), _is_mpeg_stream(head)
+        parser = parser_for(head, reader.range, source.size)
+        inspection = inspect(reader, source.size, trace=trace, deadline=deadline, jump=jump, parser=parser)
+        if parser and (inspection.general is None or not inspection.general.format):
+            # the content looked like one format but its parser found nothing: let MediaInfo try them all
+            parser = ""
+            inspection = inspect(reader, source.size, trace=trace, deadline=deadline, jump=jump)
         container = _supported(source, inspection.general.format if inspection.general else None)
         facts = Facts.read(container, inspection, source.size, reader.range)
         if container.name in _FROM_PTS:
-            _read_video_timing(facts, reader, deadline)
+            _read_video_timing(facts, reader, deadline, parser)
             tail = reader.range(max(0, source.size - pes.TAIL), min(pes.TAIL, source.size))
             found = pes.transport_stream(tail) if container.name == "mpegts" else pes.program_stream(tail)
             facts.last_pts = dict(found)
@@ -139,23 +145,23 @@ def _is_mpeg_stream(head: bytes) -> bool:
     return head[:1] == b"\x47" or head[:4] == b"\x00\x00\x01\xba"
 
 
-def _read_video_timing(facts: Facts, reader: BoundedReader, deadline: float) -> None:
+def _read_video_timing(facts: Facts, reader: BoundedReader, deadline: float, parser: str) -> None:
     """MPEG-TS/PS: MediaInfo states no H.264/HEVC frame rate at ParseSpeed 0; the SPS VUI in the first
     video packets has it. Trace only the head of the file, which is cheap."""
     needs = [t for t in facts.inspection.of_type("Video") if t.format in ("AVC", "HEVC") and not t.frame_rate]
     if not needs:
         return
     for length in _VUI_HEAD:
-        found = vui(_head_trace(reader, facts.size, length, deadline))
+        found = vui(_head_trace(reader, facts.size, length, deadline, parser))
         if found.time_scale or found.reorder is not None or length >= facts.size:
             facts.video_timing = found
             return
 
 
-def _head_trace(reader: BoundedReader, size: int, length: int, deadline: float) -> str:
+def _head_trace(reader: BoundedReader, size: int, length: int, deadline: float, parser: str) -> str:
     """MediaInfo's trace of just the first ``length`` bytes (already fetched, so only CPU)."""
     head = reader.head(min(length, size))
-    return inspect(io.BytesIO(head), len(head), trace=True, deadline=deadline).trace
+    return inspect(io.BytesIO(head), len(head), trace=True, deadline=deadline, parser=parser).trace
 
 
 def _header_duration(facts: Facts) -> Fraction | None:
