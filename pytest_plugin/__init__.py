@@ -116,7 +116,10 @@ def imm_emulator(_imm_session: Any, request: pytest.FixtureRequest) -> Iterator[
         yield emu
         return
     # One's own in-process emulator forgets everything; on a shared server, only this worker's account.
-    emu.reset(emu.access_key_id if hasattr(emu, "use_key") else None)
+    remote = hasattr(emu, "use_key")
+    emu.reset(emu.access_key_id if remote else None)
+    if remote:  # as in-process: tasks end on their second read, whatever the server's --task-duration
+        emu.set_task_policy("polls:2", access_key_id=emu.access_key_id)
     emu.set_test(request.node.nodeid, emu.access_key_id)
     for marker in request.node.iter_markers("imm_labels"):
         emu.set_labels(*marker.args, access_key_id=emu.access_key_id, **marker.kwargs)
