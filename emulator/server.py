@@ -55,7 +55,7 @@ class Server:
         return f"http://{host}:{self.port}"
 
     def serve_forever(self) -> None:
-        self._wsgi.serve_forever(poll_interval=0.2)
+        self._wsgi.serve_forever(poll_interval=0.05)  # stop() waits for one poll
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.serve_forever, name="imm-emulator", daemon=True)
