@@ -6,6 +6,7 @@ never copies the object.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from typing import BinaryIO
@@ -25,6 +26,7 @@ class OssSource:
         self.key = info.key
         self.uri = f"oss://{bucket}/{info.key}"
         self.size = info.size
+        self.identity = _identity(oss, bucket, info)
 
     def open(self) -> BinaryIO:
         return self._oss.open(self._account, self.bucket, self.info)
@@ -45,6 +47,19 @@ class OssSource:
             return OssSource(self._oss, self._account, bucket, self._oss.head(self._account, bucket, key))
         except OssError:
             return None
+
+
+def _identity(oss: Oss, bucket: str, info: ObjectInfo) -> tuple | None:
+    """What names these bytes, for the prober's answer cache (imm/media/cache.py): a blob id never names
+    other bytes (and the ETag is their MD5); a mounted file is named by its stamp, the one OSS keys its
+    own ETag on, plus its inode and change time (a file replaced by a rename is a new inode)."""
+    if bucket not in oss.mounts:
+        return ("blob", info.ref, info.size, info.etag)
+    try:
+        stat = os.stat(info.ref)
+    except OSError:
+        return None
+    return ("file", info.ref, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def open_uri(oss: Oss, account: str, uri: str, parameter: str = "SourceURI") -> OssSource:

@@ -57,3 +57,22 @@ def test_bad_uris_are_imm_errors(uri: str, code: str, words: str) -> None:
         with pytest.raises(ImmError) as caught:
             open_uri(emu.runtime.oss, emu.account(), uri)
         assert caught.value.code == code and words in caught.value.message
+
+
+def test_identity_names_the_bytes(tmp_path) -> None:
+    """The prober's answer cache keys on ``identity``: a new version of an object is a new identity."""
+    (tmp_path / "clip.mp4").write_bytes(b"first")
+    with Emulator(mounts=[f"mounted={tmp_path}:rw"]) as emu:
+        account = emu.account()
+        emu.put_object("media", "clip.mp4", b"first")
+        stored = open_uri(emu.runtime.oss, account, "oss://media/clip.mp4").identity
+        assert open_uri(emu.runtime.oss, account, "oss://media/clip.mp4").identity == stored
+        emu.put_object("media", "clip.mp4", b"other")  # same size, new blob
+        assert open_uri(emu.runtime.oss, account, "oss://media/clip.mp4").identity != stored
+        emu.put_object("media", "copy.mp4", b"first")
+        assert open_uri(emu.runtime.oss, account, "oss://media/copy.mp4").identity != stored
+
+        mounted = open_uri(emu.runtime.oss, account, "oss://mounted/clip.mp4").identity
+        assert open_uri(emu.runtime.oss, account, "oss://mounted/clip.mp4").identity == mounted
+        emu.put_object("mounted", "clip.mp4", b"other")  # written by a rename: a new inode
+        assert open_uri(emu.runtime.oss, account, "oss://mounted/clip.mp4").identity != mounted

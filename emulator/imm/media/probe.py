@@ -16,6 +16,7 @@ from typing import Any
 
 from ...errors import ImmError
 from . import geo, pes, shape
+from .cache import ANSWERS
 from .containers import Container, container_for
 from .facts import Facts
 from .general import general_tags, position
@@ -49,11 +50,19 @@ def detect_media_meta(source: MediaSource, *, time_limit: float = TIME_LIMIT,
                       byte_budget: int = BYTE_BUDGET) -> dict[str, Any]:
     """The DetectMediaMeta answer body (no RequestId) for ``source``; ImmError if it is not media."""
     deadline = time.monotonic() + time_limit
+    identity = getattr(source, "identity", None)
+    key = None if identity is None else (identity, time_limit, byte_budget)
+    cached = ANSWERS.get(key)  # never a playlist: those are not kept
+    if cached is not None:
+        return cached
     if _is_playlist(source):
         from .hls import detect_playlist
 
         return detect_playlist(source, deadline=deadline, byte_budget=byte_budget)
-    return render(analyse(source, deadline=deadline, byte_budget=byte_budget), with_addresses=True)
+    answer = render(analyse(source, deadline=deadline, byte_budget=byte_budget), with_addresses=True)
+    if time.monotonic() < deadline:  # complete, not cut short by the deadline
+        ANSWERS.put(key, answer)
+    return answer
 
 
 def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUDGET) -> Analysis:

@@ -11,6 +11,9 @@ from typing import BinaryIO, Protocol
 
 
 class MediaSource(Protocol):
+    """Optionally also ``identity``: a hashable value that names these exact bytes (it changes whenever
+    they could), so the prober may reuse an answer computed for it; absent or None means never reuse."""
+
     uri: str
     size: int
 
@@ -22,6 +25,9 @@ class MediaSource(Protocol):
 
 
 class FileSource:
+    """A local file. No ``identity``: a file rewritten in place within the file system's timestamp
+    granularity keeps its size and mtime, so an answer kept for it could be stale."""
+
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.uri = str(self.path)

@@ -1,0 +1,69 @@
+"""Answers already computed, per object version, so probing the same bytes again costs a lookup.
+
+A source offers ``identity`` (see source.py) when its bytes cannot change under the same value: an OSS
+object's blob (immutable, content-hashed ETag) or a mounted file's stamp (path, size, mtime, the stamp
+the OSS layer itself keys its ETag on). Only complete answers are kept: not errors, not HLS playlists
+(their segments are other objects), not probes cut short by the deadline (those depend on the load).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any
+
+SIZE = 512
+
+
+class AnswerCache:
+    def __init__(self, size: int = SIZE) -> None:
+        self.size = size
+        self.enabled = True
+        self.hits = 0
+        self.misses = 0
+        self._lock = threading.Lock()
+        self._answers: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+
+    def get(self, key: Hashable | None) -> dict[str, Any] | None:
+        """A fresh copy of the answer kept for ``key`` (the caller may change it), or None."""
+        if key is None or not self.enabled:
+            return None
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is None:
+                self.misses += 1
+                return None
+            self._answers.move_to_end(key)
+            self.hits += 1
+        return _copy(answer)
+
+    def put(self, key: Hashable | None, answer: dict[str, Any]) -> None:
+        if key is None or not self.enabled:
+            return
+        kept = _copy(answer)
+        with self._lock:
+            self._answers[key] = kept
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
+            self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+
+ANSWERS = AnswerCache()
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of a JSON-shaped answer (dicts, lists and scalars), several times faster than deepcopy."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
