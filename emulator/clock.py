@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 
@@ -37,6 +38,23 @@ class Clock:
         self._lock = threading.Lock()
         self._global = _Shift()
         self._accounts: dict[str, _Shift] = {}
+        self.on_change: Callable[[], None] | None = None  # e.g. persist the adjustments
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            return {
+                "global": vars(self._global).copy(),
+                "accounts": {a: vars(s).copy() for a, s in self._accounts.items()},
+            }
+
+    def restore(self, saved: dict) -> None:
+        with self._lock:
+            self._global = _Shift(**saved["global"])
+            self._accounts = {a: _Shift(**s) for a, s in saved["accounts"].items()}
 
     @staticmethod
     def wall_ns() -> int:
@@ -69,6 +87,7 @@ class Clock:
                 shift.frozen_at_ns += delta
             else:
                 shift.offset_ns += delta
+        self._changed()
 
     def set(self, when: datetime | float, account: str | None = None) -> None:
         """Make ``now(account)`` read ``when`` (an aware datetime or epoch seconds) from here on."""
@@ -89,6 +108,7 @@ class Clock:
         if not frozen:
             # Keep reading the same instant after unfreezing, then let time run on.
             self.set_ns(current, account)
+        self._changed()
 
     def reset(self, account: str | None = None) -> None:
         with self._lock:
@@ -97,6 +117,7 @@ class Clock:
                 self._accounts.clear()
             else:
                 self._accounts.pop(account, None)
+        self._changed()
 
     def describe(self, account: str | None = None) -> dict:
         now_ns = self.now_ns(account)

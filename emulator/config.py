@@ -128,6 +128,12 @@ class EmulatorConfig:
     region: str = field(
         default="cn-hangzhou", metadata=_opt("--region", "region the emulator pretends to be")
     )
+    data_dir: str = field(
+        default="",
+        metadata=_opt(
+            "--data-dir", "keep state and objects in this folder (SQLite + files), across restarts"
+        ),
+    )
     task_duration: str = field(
         default="auto",
         metadata=_opt(
@@ -165,6 +171,7 @@ class EmulatorConfig:
 
     def __post_init__(self) -> None:
         self.port = int(self.port)
+        self.data_dir = str(self.data_dir or "")
         self.journal_size = int(self.journal_size)
         if not 0 <= self.journal_size <= 1_000_000:
             raise ValueError("journal size must be from 0 to 1000000")

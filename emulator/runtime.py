@@ -10,21 +10,27 @@ from pathlib import Path
 from .clock import Clock
 from .config import EmulatorConfig
 from .faults import Faults
+from .imm import tasks
 from .imm.registry import Services
 from .notifier import Background
 from .oss.service import Oss
 from .protocol.auth import Authenticator
 from .protocol.oss_auth import OssAuthenticator
-from .state import MemoryStore, Store
+from .state import MemoryStore, SqliteStore, Store
 from .state.blobs import BlobStore
 from .state.journal import Journal
+
+CLOCK_KIND = "clock"
 
 
 @dataclass
 class Runtime:
+    """Without ``--data-dir`` state is in memory and object bytes in a temporary folder removed on close;
+    with it, state is in ``DIR/state.sqlite3`` and bytes in ``DIR/blobs``, both written durably."""
+
     config: EmulatorConfig
     clock: Clock = field(default_factory=Clock)
-    store: Store = field(default_factory=MemoryStore)
+    store: Store = field(init=False)
     auth: Authenticator = field(init=False)
     oss_auth: OssAuthenticator = field(init=False)
     faults: Faults = field(init=False)
@@ -35,16 +41,33 @@ class Runtime:
     background: Background = field(init=False)
 
     def __post_init__(self) -> None:
+        if self.config.data_dir:
+            root = Path(self.config.data_dir)
+            root.mkdir(parents=True, exist_ok=True)
+            self.store = SqliteStore(root / "state.sqlite3")
+            self.blobs = BlobStore(root / "blobs", durable=True)
+            self._scratch = None
+        else:
+            self.store = MemoryStore()
+            # Object bytes go to disk even so: a 2 GB upload must not need 2 GB of memory.
+            self._scratch = Path(tempfile.mkdtemp(prefix="imm-emulator-"))
+            self.blobs = BlobStore(self._scratch / "blobs")
+        self._restore_clock()
         self.auth = Authenticator(self.config, self.clock)
         self.oss_auth = OssAuthenticator(self.auth, self.clock)
         self.faults = Faults(self.store)
         self.journal = Journal(self.config.journal_size)
-        # Object bytes go to disk even without --data-dir: a 2 GB upload must not need 2 GB of memory.
-        self._scratch = Path(tempfile.mkdtemp(prefix="imm-emulator-"))
-        self.blobs = BlobStore(self._scratch / "blobs")
         self.oss = Oss(self.store, self.blobs, self.clock, self.config.mounts, self.config.region)
         self.services = Services(self.store, self.clock, self.config, self.oss)
+        tasks.tick(self.services)  # after a restart: end what fell due meanwhile, drop what expired
         self.background = Background(self.services, self.config.notify_url)
+
+    def _restore_clock(self) -> None:
+        """The emulated clock's adjustments are state too: tasks continue from them after a restart."""
+        saved = self.store.get(CLOCK_KIND, "*", "clock")
+        if saved:
+            self.clock.restore(saved)
+        self.clock.on_change = lambda: self.store.put(CLOCK_KIND, "*", "clock", self.clock.snapshot())
 
     def account(self, access_key_id: str | None) -> str | None:
         """The account an AccessKeyId belongs to; None stays None (the whole emulator)."""
@@ -55,8 +78,7 @@ class Runtime:
         self.journal.clear(account)
         if account is None:
             self.store.reset()
-            shutil.rmtree(self.blobs.root, ignore_errors=True)
-            self.blobs.root.mkdir(parents=True, exist_ok=True)
+            self.blobs.clear()
             self.auth.reset()
         else:
             self.oss.purge_account(account)
@@ -65,4 +87,7 @@ class Runtime:
 
     def close(self) -> None:
         self.background.stop()
-        shutil.rmtree(self._scratch, ignore_errors=True)
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+        else:
+            self.store.close()

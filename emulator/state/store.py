@@ -63,6 +63,9 @@ class Store(ABC):
     def reset(self, account: str | None = None) -> None:
         """Forget everything (of one account, if given)."""
 
+    def close(self) -> None:  # noqa: B027  (a no-op unless the backend holds files)
+        """Release files and connections."""
+
 
 def _dump(doc: dict) -> bytes:
     return pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)

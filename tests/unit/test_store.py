@@ -2,11 +2,21 @@ from __future__ import annotations
 
 import threading
 
-from imm_emulator.state import MemoryStore, NonceCache
+import pytest
+
+from imm_emulator.state import MemoryStore, NonceCache, SqliteStore
 
 
-def test_crud_and_copies() -> None:
-    store = MemoryStore()
+@pytest.fixture(params=["memory", "sqlite"])
+def make_store(request, tmp_path):
+    """Every Store test runs on every backend."""
+    if request.param == "memory":
+        return MemoryStore
+    return lambda: SqliteStore(tmp_path / f"state-{len(list(tmp_path.iterdir()))}.sqlite3")
+
+
+def test_crud_and_copies(make_store) -> None:
+    store = make_store()
     doc = {"a": [1]}
     assert store.create("k", "acct", "x", doc)
     assert not store.create("k", "acct", "x", {"b": 1})
@@ -21,8 +31,8 @@ def test_crud_and_copies() -> None:
     assert store.delete("k", "acct", "x") and not store.delete("k", "acct", "x")
 
 
-def test_scan_order_prefix_start_limit() -> None:
-    store = MemoryStore()
+def test_scan_order_prefix_start_limit(make_store) -> None:
+    store = make_store()
     for key in ["b2", "a1", "b1", "c1", "b3"]:
         store.put("k", "acct", key, {"key": key})
     assert [k for k, _ in store.scan("k", "acct")] == ["a1", "b1", "b2", "b3", "c1"]
@@ -32,8 +42,8 @@ def test_scan_order_prefix_start_limit() -> None:
     assert store.count("k", "acct") == 5
 
 
-def test_reset_one_account() -> None:
-    store = MemoryStore()
+def test_reset_one_account(make_store) -> None:
+    store = make_store()
     store.put("k", "a", "x", {})
     store.put("k", "b", "x", {})
     store.reset("a")
@@ -42,8 +52,8 @@ def test_reset_one_account() -> None:
     assert store.get("k", "b", "x") is None
 
 
-def test_concurrent_creates_have_one_winner() -> None:
-    store = MemoryStore()
+def test_concurrent_creates_have_one_winner(make_store) -> None:
+    store = make_store()
     wins = []
     barrier = threading.Barrier(8)
 
@@ -71,8 +81,8 @@ def test_nonce_cache_window() -> None:
     assert len(cache) == 1  # everything older than the window is forgotten
 
 
-def test_reverse_scan_and_accounts() -> None:
-    store = MemoryStore()
+def test_reverse_scan_and_accounts(make_store) -> None:
+    store = make_store()
     for key in ["a1", "b1", "b2", "b3", "c1"]:
         store.put("k", "acct", key, {})
     assert [k for k, _ in store.scan("k", "acct", reverse=True)] == ["c1", "b3", "b2", "b1", "a1"]
@@ -84,3 +94,21 @@ def test_reverse_scan_and_accounts() -> None:
     assert store.accounts("k") == ["acct", "other"]
     store.delete("k", "other", "x")
     assert store.accounts("k") == ["acct"]
+
+
+def test_sqlite_keeps_documents_across_reopen_and_refuses_newer_schemas(tmp_path) -> None:
+    import sqlite3
+
+    path = tmp_path / "state.sqlite3"
+    store = SqliteStore(path)
+    store.put("k", "acct", "x", {"n": 1, "text": "视频", "big": 90000000000000000})
+    store.close()
+    again = SqliteStore(path)
+    assert again.get("k", "acct", "x") == {"n": 1, "text": "视频", "big": 90000000000000000}
+    again.close()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version=99")
+    db.commit()
+    db.close()
+    with pytest.raises(RuntimeError, match="schema version 99"):
+        SqliteStore(path)

@@ -1,0 +1,183 @@
+"""The Store in SQLite, for ``--data-dir``: one table of JSON documents, WAL journal, every write
+committed with ``synchronous=FULL`` before the call returns, so an answered request survives a crash.
+
+Schema versions are numbered; ``MIGRATIONS[n]`` brings a database from version n to n+1.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from .store import Store
+
+MIGRATIONS: list[str] = [
+    # 0 -> 1: documents by (kind, account, key)
+    """
+    CREATE TABLE docs (
+        kind TEXT NOT NULL, account TEXT NOT NULL, key TEXT NOT NULL, doc TEXT NOT NULL,
+        PRIMARY KEY (kind, account, key)
+    ) WITHOUT ROWID;
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+_TOP = "\U0010ffff"
+
+
+def _dump(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+class SqliteStore(Store):
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self._lock:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"{self.path} has schema version {version}; this imm-emulator knows {SCHEMA_VERSION}"
+                )
+            for number in range(version, SCHEMA_VERSION):
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    self._run_script(MIGRATIONS[number])
+                    self._db.execute(f"PRAGMA user_version={number + 1}")
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+
+    def _run_script(self, script: str) -> None:
+        for statement in filter(None, (s.strip() for s in script.split(";"))):
+            self._db.execute(statement)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # --- Store ----------------------------------------------------------------------------------
+    def get(self, kind: str, account: str, key: str) -> dict | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT doc FROM docs WHERE kind=? AND account=? AND key=?", (kind, account, key)
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def create(self, kind: str, account: str, key: str, doc: dict) -> bool:
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO docs (kind, account, key, doc) VALUES (?, ?, ?, ?)",
+                (kind, account, key, _dump(doc)),
+            )
+            return cursor.rowcount == 1
+
+    def put(self, kind: str, account: str, key: str, doc: dict) -> dict | None:
+        with self._lock:
+            return self._transaction(lambda: self._replace(kind, account, key, doc))
+
+    def _replace(self, kind: str, account: str, key: str, doc: dict) -> dict | None:
+        old = self.get(kind, account, key)
+        self._db.execute(
+            "INSERT OR REPLACE INTO docs (kind, account, key, doc) VALUES (?, ?, ?, ?)",
+            (kind, account, key, _dump(doc)),
+        )
+        return old
+
+    def update(self, kind: str, account: str, key: str, change: Callable[[dict], dict]) -> dict | None:
+        def run() -> dict | None:
+            old = self.get(kind, account, key)
+            if old is None:
+                return None
+            new = change(old)
+            self._db.execute(
+                "UPDATE docs SET doc=? WHERE kind=? AND account=? AND key=?", (_dump(new), kind, account, key)
+            )
+            return new
+
+        with self._lock:
+            return self._transaction(run)
+
+    def delete(self, kind: str, account: str, key: str) -> bool:
+        with self._lock:
+            cursor = self._db.execute(
+                "DELETE FROM docs WHERE kind=? AND account=? AND key=?", (kind, account, key)
+            )
+            return cursor.rowcount == 1
+
+    def pop(self, kind: str, account: str, key: str) -> dict | None:
+        def run() -> dict | None:
+            old = self.get(kind, account, key)
+            if old is not None:
+                self._db.execute(
+                    "DELETE FROM docs WHERE kind=? AND account=? AND key=?", (kind, account, key)
+                )
+            return old
+
+        with self._lock:
+            return self._transaction(run)
+
+    def scan(
+        self,
+        kind: str,
+        account: str,
+        *,
+        start: str = "",
+        prefix: str = "",
+        limit: int | None = None,
+        reverse: bool = False,
+    ) -> list[tuple[str, dict]]:
+        upper = prefix + _TOP
+        if reverse:
+            sql = (
+                "SELECT key, doc FROM docs WHERE kind=? AND account=? AND key>=? AND key<? ORDER BY key DESC"
+            )
+            args: tuple = (kind, account, prefix, min(start, upper) if start else upper)
+        else:
+            sql = "SELECT key, doc FROM docs WHERE kind=? AND account=? AND key>=? AND key<? ORDER BY key"
+            args = (kind, account, max(start, prefix), upper)
+        if limit is not None:
+            sql += " LIMIT ?"
+            args += (limit,)
+        with self._lock:
+            rows = self._db.execute(sql, args).fetchall()
+        return [(key, json.loads(doc)) for key, doc in rows]
+
+    def accounts(self, kind: str) -> list[str]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT account FROM docs WHERE kind=? ORDER BY account", (kind,)
+            )
+            return [row[0] for row in rows.fetchall()]
+
+    def count(self, kind: str, account: str) -> int:
+        with self._lock:
+            return self._db.execute(
+                "SELECT COUNT(*) FROM docs WHERE kind=? AND account=?", (kind, account)
+            ).fetchone()[0]
+
+    def reset(self, account: str | None = None) -> None:
+        with self._lock:
+            if account is None:
+                self._db.execute("DELETE FROM docs")
+            else:
+                self._db.execute("DELETE FROM docs WHERE account=?", (account,))
+
+    def _transaction(self, run: Callable[[], dict | None]) -> dict | None:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            result = run()
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        return result
