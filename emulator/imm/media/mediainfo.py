@@ -9,10 +9,12 @@ reports from the same handle, all under one lock, with the deadline checked betw
 from __future__ import annotations
 
 import ctypes
+import re
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
+from xml.etree import ElementTree
 
 from pymediainfo import MediaInfo, Track
 
@@ -64,10 +66,82 @@ def inspect(reader: BinaryIO, size: int, *, trace: bool, deadline: float, jump: 
         finally:
             lib.MediaInfo_Close(handle)
             lib.MediaInfo_Delete(handle)
-    parsed = MediaInfo(report, "replace")
-    general = parsed.general_tracks[0] if parsed.general_tracks else None
-    tracks = [track for track in parsed.tracks if track.track_type != "General"]
+    parsed = tracks_of(report)
+    general = next((track for track in parsed if track.track_type == "General"), None)
+    tracks = [track for track in parsed if track.track_type != "General"]
     return Inspection(general, tracks, trace_text)
+
+
+class _Track(Track):
+    """pymediainfo's Track (same attributes, None for a missing one), built and read faster: Track
+    answers a missing attribute by catching AttributeError inside ``__getattribute__`` on every access."""
+
+    __getattribute__ = object.__getattribute__  # type: ignore[assignment]
+
+    def __getattr__(self, name: str) -> None:
+        return None
+
+
+def tracks_of(report: str) -> list[Track]:
+    """The tracks of an OLDXML report, as ``pymediainfo.MediaInfo(report, "replace").tracks`` builds them
+    (names lower-cased, repeated elements in ``other_<name>``, an int first where one of them is)."""
+    root = ElementTree.fromstring(report.encode("utf-8", "replace"))
+    tracks: list[Track] = []
+    names = _NAMES
+    for element in root.iterfind("track" if root.tag == "File" else "File/track"):
+        values: dict[str, Any] = {"track_type": element.attrib["type"]}
+        repeated = []
+        for child in element:
+            tag = child.tag
+            name = names.get(tag)
+            if name is None:
+                name = tag.lower().strip().strip("_")
+                names[tag] = name = "track_id" if name == "id" else name
+            if values.get(name) is None:
+                values[name] = child.text
+            else:
+                other = "other_" + name
+                if other in values:
+                    values[other].append(child.text)
+                else:
+                    values[other] = [child.text]
+                    repeated.append((name, other))
+        for name, other in repeated:
+            _int_first(values, name, other)
+        track = object.__new__(_Track)
+        track.__dict__.update(values)
+        tracks.append(track)
+    return tracks
+
+
+_NAMES: dict[str, str] = {}
+
+
+def _int_first(values: dict[str, Any], name: str, other: str) -> None:
+    """pymediainfo's rule for a repeated element: the first value that is an int becomes the primary
+    (texts that cannot be one are skipped without raising)."""
+    if _may_be_int(values[name]):
+        try:
+            values[name] = int(values[name])
+            return
+        except ValueError:
+            pass
+    for value in values[other]:
+        if _may_be_int(value):
+            try:
+                current = values[name]
+                values[name] = int(value)
+                values[other].append(current)
+                return
+            except ValueError:
+                pass
+
+
+_MAY_BE_INT = re.compile(r"\s*[-+]?\d[\d_]*\s*\Z")  # a superset of what int() accepts
+
+
+def _may_be_int(value: Any) -> bool:
+    return not isinstance(value, str) or _MAY_BE_INT.match(value) is not None
 
 
 def _library():  # type: ignore[no-untyped-def]

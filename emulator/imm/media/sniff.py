@@ -52,17 +52,18 @@ def _elementary(head: bytes) -> str:
         return "Flac"
     if head[:2] == b"\x0b\x77":
         return "Ac3"
-    if len(head) < 2 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+    if len(head) < 3 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
         return ""
     if head[1] & 0x06 == 0:  # layer 0: an ADTS header (AAC); MPEG audio layers are 1-3
-        return "Adts" if head[1] & 0xF0 == 0xF0 else ""
-    return "Mpega"
+        return "Adts" if head[1] & 0xF0 == 0xF0 and head[2] >> 2 & 0x0F < 13 else ""
+    valid = head[1] >> 3 & 3 != 1 and head[2] >> 4 != 15 and head[2] >> 2 & 3 != 3  # version, rate, Hz
+    return "Mpega" if valid else ""
 
 
 def _ts_sync(read_range: Callable[[int, int], bytes], size: int) -> bool:
     """A sync byte every 188 bytes (the first three packets, where the object has them)."""
     packets = read_range(0, min(size, 3 * 188))
-    return all(packets[offset] == 0x47 for offset in range(0, len(packets), 188))
+    return len(packets) > 188 and all(packets[offset] == 0x47 for offset in range(0, len(packets), 188))
 
 
 def _syncsafe(data: bytes) -> int:
