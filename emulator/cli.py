@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import logging
 import signal
@@ -116,6 +117,14 @@ def serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"imm-emulator: cannot listen on {config.host}:{config.port}: {exc}", file=sys.stderr)
         return 1
+    if not _loopback(config.host) and (config.auth == "off" or not config.control_token):
+        print(
+            f"imm-emulator: warning: listening on {config.host}, reachable from other machines, with "
+            f"{'auth off' if config.auth == 'off' else 'no --control-token'}: anyone who reaches it can "
+            "drive it",
+            file=sys.stderr,
+            flush=True,
+        )
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -126,6 +135,13 @@ def serve(args: argparse.Namespace) -> int:
     server.runtime.close()
     print("imm-emulator stopped", flush=True)
     return 0
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def main(argv: list[str] | None = None) -> int:

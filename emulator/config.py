@@ -155,6 +155,12 @@ class EmulatorConfig:
             switch=True,
         ),
     )
+    control_token: str = field(
+        default="",
+        metadata=_opt(
+            "--control-token", "require 'Authorization: Bearer TOKEN' on /_emulator/* (but health)"
+        ),
+    )
     journal_size: int = field(
         default=1000, metadata=_opt("--journal-size", "how many recent calls the request journal keeps")
     )

@@ -30,10 +30,12 @@ class RemoteEmulator(ClientFactory):
         access_key_secret: str = "test-access-key-secret",
         security_token: str | None = None,
         region: str | None = None,
+        control_token: str | None = None,
     ) -> None:
         endpoint = endpoint.rstrip("/")
         self.endpoint = endpoint if "://" in endpoint else f"http://{endpoint}"
         self.address = self.endpoint.split("://", 1)[1]
+        self._token = control_token
         self._default = (access_key_id, access_key_secret, security_token)
         self._secrets: dict[str, tuple[str, str | None]] = {
             access_key_id: (access_key_secret, security_token)
@@ -57,9 +59,10 @@ class RemoteEmulator(ClientFactory):
         params = {k: v for k, v in query.items() if v is not None}
         url = f"{self.endpoint}/_emulator{path}" + (f"?{urllib.parse.urlencode(params)}" if params else "")
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(
-            url, data=data, method=method, headers={"Content-Type": "application/json"}
-        )
+        headers = {"Content-Type": "application/json"}
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=70) as response:
                 return json.load(response)

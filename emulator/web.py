@@ -36,13 +36,24 @@ def error_response(runtime: Runtime, error: ImmError, request_id: str) -> Respon
     return json_response(body, error.http_status, {"x-acs-request-id": request_id, **error.headers})
 
 
+MAX_RPC_BODY = 1 << 20
+
+
 def http_request(*, with_body: bool = True) -> HttpRequest:
-    """The current Flask request; ``with_body=False`` leaves the body unread (OSS uploads stream it)."""
+    """The current Flask request; ``with_body=False`` leaves the body unread (OSS uploads stream it).
+    An RPC body is at most 1 MiB: more is refused before it is read."""
+    body = b""
+    if with_body:
+        if (request.content_length or 0) > MAX_RPC_BODY:
+            raise ImmError("InvalidArgument", f"The request body is larger than {MAX_RPC_BODY} bytes.", 413)
+        body = request.stream.read(MAX_RPC_BODY + 1)
+        if len(body) > MAX_RPC_BODY:
+            raise ImmError("InvalidArgument", f"The request body is larger than {MAX_RPC_BODY} bytes.", 413)
     return HttpRequest(
         method=request.method,
         path=request.path,
         query_string=request.query_string.decode("utf-8", "replace"),
         headers=list(request.headers.items()),
-        body=request.get_data(cache=True) if with_body else b"",
+        body=body,
         content_type=request.content_type or "",
     )

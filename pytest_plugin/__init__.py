@@ -44,6 +44,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         ("--imm-endpoint", "imm_endpoint", "use an imm-emulator (or real IMM) running at this URL"),
         ("--imm-auth", "imm_auth", "strict or off: signature checking of the in-process emulator"),
         ("--imm-data-dir", "imm_data_dir", "keep the in-process emulator's state in this directory"),
+        ("--imm-control-token", "imm_control_token", "bearer token of a server started with --control-token"),
         ("--imm-access-key", "imm_access_key", "AK:SECRET[:TOKEN] the clients sign with (default: test key)"),
     ]  # fmt: skip
     for flag, ini, help_text in options:

@@ -6,6 +6,7 @@ action applies to the whole emulator.
 
 from __future__ import annotations
 
+import hmac
 from importlib import resources
 from typing import Any
 
@@ -21,6 +22,7 @@ from ..runtime import Runtime
 from ..web import error_response, json_response, new_request_id
 from .ui import render_dashboard
 
+MAX_CONTROL_BODY = 1 << 20
 OPENAPI = (resources.files("imm_emulator.control") / "openapi.json").read_text(encoding="utf-8")
 
 
@@ -30,6 +32,23 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
     @bp.errorhandler(ImmError)
     def _error(error: ImmError) -> Response:
         return error_response(runtime, error, new_request_id())
+
+    @bp.before_request
+    def _require_token() -> None:
+        """With --control-token, only a holder of the token drives the emulator (health stays open)."""
+        token = runtime.config.control_token
+        if not token or request.path == "/_emulator/health":
+            return
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or request.args.get(
+            "token"
+        )
+        if not given or not hmac.compare_digest(given, token):
+            raise ImmError(
+                "Forbidden.ControlToken",
+                "The control API needs 'Authorization: Bearer <token>' "
+                "(the --control-token of this emulator).",
+                401,
+            )
 
     @bp.get("/openapi.json")
     def openapi() -> Response:
@@ -251,6 +270,10 @@ def _float_arg(name: str, default: float, low: float, high: float) -> float:
 
 
 def _body() -> dict[str, Any]:
+    if (request.content_length or 0) > MAX_CONTROL_BODY:
+        raise ImmError(
+            "InvalidArgument", f"The control API takes bodies up to {MAX_CONTROL_BODY} bytes.", 413
+        )
     if not request.get_data(cache=True):
         return {}
     body = request.get_json(silent=True)

@@ -25,6 +25,7 @@ OVERRIDE_KIND = "label_override"
 EVERYONE = "*"
 SIDECAR_SUFFIX = ".labels.json"
 MAX_SIDECAR_BYTES = 1 << 20
+MAX_OVERRIDE_LABELS = 1000
 
 
 def _probe(ctx: Context, task: dict) -> tuple[OssSource, dict]:
@@ -54,6 +55,8 @@ tasks.TASK_KINDS[TASK_TYPE] = tasks.TaskKind(prepare=_prepare, run=_run)
 def set_override(services: Services, account: str | None, pattern: str, labels: list) -> None:
     """Labels for every video whose URI matches ``pattern`` (an exact ``oss://`` URI or a glob such as
     ``oss://bucket/cats/*``), for one account or (None) everyone. Validated now, against the taxonomy."""
+    if isinstance(labels, list) and len(labels) > MAX_OVERRIDE_LABELS:
+        raise ImmError("InvalidArgument", f"A label override holds at most {MAX_OVERRIDE_LABELS} labels.")
     if not isinstance(pattern, str) or not pattern.startswith("oss://"):
         raise ImmError("InvalidArgument", f"A label override needs an oss:// URI or glob, not {pattern!r}.")
     resolve_labels(labels)
