@@ -57,6 +57,28 @@ def transport_stream(tail: bytes) -> dict[int, int]:
     return found
 
 
+def elementary_stream(data: bytes, pid: int, limit: int = 1 << 20) -> bytes:
+    """The payload of one MPEG-TS PID in ``data`` (from its start), PES headers removed: the video
+    elementary stream, whose SPS MediaInfo can trace without tracing every TS packet around it."""
+    start = next((i for i in range(min(_TS_PACKET, len(data))) if _synced(data, i)), None)
+    if start is None:
+        return b""
+    high, low = pid >> 8 & 0x1F, pid & 0xFF
+    out = bytearray()
+    for at in range(start, len(data) - _TS_PACKET + 1, _TS_PACKET):
+        if data[at] != 0x47 or data[at + 1] & 0x1F != high or data[at + 2] != low or not data[at + 3] & 0x10:
+            continue
+        payload = at + 4 + (1 + data[at + 4] if data[at + 3] & 0x20 else 0)
+        end = at + _TS_PACKET
+        if data[at + 1] & 0x40 and data[payload : payload + 3] == b"\0\0\1" and payload + 8 < end:
+            payload += 9 + data[payload + 8]  # PES header (MPEG-2 syntax, as in every TS)
+        if payload < end:
+            out += data[payload:end]
+            if len(out) >= limit:
+                break
+    return bytes(out)
+
+
 def program_stream(tail: bytes) -> dict[str, int]:
     """Stream id ('192', or '189-128' for a private substream, as MediaInfo names them) -> highest PTS."""
     found: dict[str, int] = {}

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from pymediainfo import Track
+
 from ...errors import ImmError
 from . import geo, pes, shape
 from .cache import ANSWERS
@@ -33,6 +35,7 @@ TIME_LIMIT = 2.0  # seconds per object
 BYTE_BUDGET = 8 * 1024 * 1024  # bytes fetched per object
 _MP4_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot", b"uuid"}
 _VUI_HEAD = (16 * 1024, 64 * 1024, 256 * 1024)
+_ES_HEAD = (4 * 1024, 64 * 1024, 256 * 1024)
 _FROM_PTS = {"mpeg", "mpegts"}
 
 
@@ -160,11 +163,33 @@ def _read_video_timing(facts: Facts, reader: BoundedReader, deadline: float, par
     needs = [t for t in facts.inspection.of_type("Video") if t.format in ("AVC", "HEVC") and not t.frame_rate]
     if not needs:
         return
+    if facts.container.name == "mpegts" and _read_es_timing(facts, reader, needs[0], deadline):
+        return
     for length in _VUI_HEAD:
         found = vui(_head_trace(reader, facts.size, length, deadline, parser))
         if found.time_scale or found.reorder is not None or length >= facts.size:
             facts.video_timing = found
             return
+
+
+def _read_es_timing(facts: Facts, reader: BoundedReader, track: Track, deadline: float) -> bool:
+    """The SPS from the video PID's own elementary stream (MediaInfo's trace of the TS around it, every
+    packet header included, costs 5-20 times more)."""
+    try:
+        pid = int(str(track.track_id).split(" ")[0])
+    except ValueError:
+        return False
+    es = pes.elementary_stream(reader.head(min(_VUI_HEAD[-1], facts.size)), pid)
+    codec = "Avc" if track.format == "AVC" else "Hevc"
+    for length in _ES_HEAD:
+        head = es[:length]
+        found = vui(inspect(io.BytesIO(head), len(head), trace=True, deadline=deadline, parser=codec).trace)
+        if found.time_scale or found.reorder is not None:
+            facts.video_timing = found
+            return True
+        if length >= len(es):
+            break
+    return False
 
 
 def _head_trace(reader: BoundedReader, size: int, length: int, deadline: float, parser: str) -> str:
