@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import time
 from pathlib import Path
 
@@ -10,9 +11,10 @@ import pytest
 from imm_emulator.imm.media import pes, probe
 from imm_emulator.imm.media.containers import container_for
 from imm_emulator.imm.media.facts import Facts
+from imm_emulator.imm.media.jpeg import avi_chroma
 from imm_emulator.imm.media.mediainfo import inspect
 from imm_emulator.imm.media.reader import BoundedReader
-from imm_emulator.imm.media.trace import VideoTiming, vui
+from imm_emulator.imm.media.trace import VideoTiming, jpeg_chroma, vui
 from tests.media.golden import FIXTURES
 
 
@@ -59,3 +61,55 @@ def test_elementary_stream_strips_packet_and_pes_headers() -> None:
     assert pes.elementary_stream(packets, pid) == payload
     assert pes.elementary_stream(packets, 0x101) == b"\xaa" * 184 * (len(packets) // 376)
     assert pes.elementary_stream(b"not a transport stream" * 20, pid) == b""
+
+
+def _chunk(name: bytes, payload: bytes) -> bytes:
+    return name + struct.pack("<I", len(payload)) + payload + (b"\0" if len(payload) % 2 else b"")
+
+
+def _sof_frame(factors: list[tuple[int, int]]) -> bytes:
+    components = b"".join(bytes([i + 1, h << 4 | v, 0]) for i, (h, v) in enumerate(factors))
+    sof = b"\x08\x00\x10\x00\x10" + bytes([len(factors)]) + components
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\0\1\2\0\0\1\0\1\0\0"
+    return b"\xff\xd8" + app0 + b"\xff\xc0" + struct.pack(">H", len(sof) + 2) + sof + b"\xff\xda\0\2"
+
+
+def _avi(*movi: bytes) -> bytes:
+    body = b"AVI " + _chunk(b"LIST", b"hdrl" + _chunk(b"avih", b"\0" * 56)) + _chunk(b"JUNK", b"\0" * 7)
+    body += _chunk(b"LIST", b"movi" + b"".join(movi))
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def test_avi_chroma_equals_the_trace_of_the_fixture() -> None:
+    path = FIXTURES / "avi_mjpeg_pcm.avi"
+    data = path.read_bytes()
+    reader = BoundedReader(path.open("rb"), len(data), budget=8 << 20, deadline=time.monotonic() + 10)
+    traced = jpeg_chroma(inspect(reader, len(data), trace=True, deadline=time.monotonic() + 10).trace)
+    assert avi_chroma(reader.range, len(data)) == traced == "4:2:2"
+
+
+@pytest.mark.parametrize(
+    ("factors", "expected"),
+    [([(2, 2), (1, 1), (1, 1)], "4:2:0"), ([(2, 1), (1, 1), (1, 1)], "4:2:2"), ([(1, 1)] * 3, "4:4:4")],
+)
+def test_avi_chroma_reads_the_first_video_chunk(factors: list[tuple[int, int]], expected: str) -> None:
+    data = _avi(
+        _chunk(b"00wb", b"\1\2\3"),  # audio first, odd length (padded)
+        _chunk(b"LIST", b"rec " + _chunk(b"01dc", _sof_frame(factors))),
+        _chunk(b"01dc", _sof_frame([(1, 1)] * 3)),
+    )
+    assert avi_chroma(lambda offset, length: data[offset : offset + length], len(data)) == expected
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"RIFF\xff\xff\xff\xffAVI " + b"JUNK\xff\xff\xff\x7f" * 3,
+        _avi(_chunk(b"00dc", b"\xff\xd8\xff\xda\0\2")),  # scan before any frame header
+        _avi(_chunk(b"00dc", b"not a jpeg")),
+        _avi(*[_chunk(b"00wb", b"") for _ in range(5000)]),
+    ],
+)
+def test_avi_chroma_gives_up_quietly(data: bytes) -> None:
+    assert avi_chroma(lambda offset, length: data[offset : offset + length], len(data)) is None

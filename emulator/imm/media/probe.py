@@ -22,6 +22,7 @@ from .cache import ANSWERS
 from .containers import Container, container_for
 from .facts import Facts
 from .general import general_tags, position
+from .jpeg import avi_chroma
 from .mediainfo import inspect
 from .reader import BoundedReader
 from .sniff import parser_for
@@ -90,8 +91,10 @@ def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUD
             found = pes.transport_stream(tail) if container.name == "mpegts" else pes.program_stream(tail)
             facts.last_pts = dict(found)
         if any(t.format == "JPEG" and not t.chroma_subsampling for t in inspection.of_type("Video")):
-            # MediaInfo parses a frame only after the container index: trace the whole (rare) MJPEG file
-            facts.jpeg_chroma = jpeg_chroma(inspect(reader, source.size, trace=True, deadline=deadline).trace)
+            # MediaInfo parses a frame only after the container index: read an AVI's first frame header
+            # directly, else trace the whole (rare) MJPEG file
+            facts.jpeg_chroma = (container.name == "avi" and avi_chroma(reader.range, source.size)) or \
+                jpeg_chroma(inspect(reader, source.size, trace=True, deadline=deadline, parser=parser).trace)
     finally:
         raw.close()
     streams = build_streams(facts)

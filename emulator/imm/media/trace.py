@@ -212,6 +212,11 @@ def jpeg_chroma(trace: str) -> str | None:
             horizontal = None
             if len(factors) == 3:
                 break
+    return chroma_subsampling(factors)
+
+
+def chroma_subsampling(factors: list[tuple[int, int]]) -> str | None:
+    """'4:2:0'... from the (horizontal, vertical) sampling factors of a frame's three components."""
     if len(factors) != 3 or not factors[1][0] or not factors[1][1]:
         return None
     across, down = factors[0][0] // factors[1][0], factors[0][1] // factors[1][1]
