@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from imm_emulator.imm.media import pes, probe
+from imm_emulator.imm.media import flac, mp3, pes, probe, trace
 from imm_emulator.imm.media.containers import container_for
 from imm_emulator.imm.media.facts import Facts
 from imm_emulator.imm.media.jpeg import avi_chroma
 from imm_emulator.imm.media.mediainfo import inspect
 from imm_emulator.imm.media.reader import BoundedReader
+from imm_emulator.imm.media.source import FileSource
 from imm_emulator.imm.media.trace import VideoTiming, jpeg_chroma, vui
 from tests.media.golden import FIXTURES
 
@@ -113,3 +114,77 @@ def test_avi_chroma_reads_the_first_video_chunk(factors: list[tuple[int, int]], 
 )
 def test_avi_chroma_gives_up_quietly(data: bytes) -> None:
     assert avi_chroma(lambda offset, length: data[offset : offset + length], len(data)) is None
+
+
+def _traced(path: Path, parser: str) -> tuple[BoundedReader, str]:
+    size = path.stat().st_size
+    reader = BoundedReader(path.open("rb"), size, budget=8 << 20, deadline=time.monotonic() + 10)
+    return reader, inspect(reader, size, trace=True, deadline=time.monotonic() + 10, parser=parser).trace
+
+
+@pytest.mark.parametrize("name", ["song_id3.mp3", "song_cover.mp3"])
+def test_xing_header_from_the_bytes_equals_the_trace(name: str) -> None:
+    path = FIXTURES / name
+    reader, traced = _traced(path, "Mpega")
+    assert mp3.xing(reader.range, path.stat().st_size) == trace.mp3(traced)
+    assert trace.mp3(traced).frames
+
+
+def test_flac_cover_from_the_blocks_equals_the_trace() -> None:
+    path = FIXTURES / "flac_cover.flac"
+    reader, traced = _traced(path, "Flac")
+    assert flac.picture(reader.range, path.stat().st_size) == (True, trace.flac_picture(traced))
+
+
+@pytest.mark.parametrize("name", ["song_id3.mp3", "song_cover.mp3", "flac_cover.flac", "audio_adts.aac"])
+def test_answers_without_the_trace_equal_those_with_it(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = probe.detect_media_meta(FileSource(FIXTURES / name))
+    monkeypatch.setattr(probe, "_read_untraced", lambda *args: None)
+    assert probe.detect_media_meta(FileSource(FIXTURES / name)) == fast
+
+
+def _mpeg_frame(tag: bytes = b"", at: int = 32) -> bytes:
+    """An MPEG-1 layer III stereo frame at 128 kbit/s, 44.1 kHz (417 bytes), ``tag`` at ``at`` after the
+    header."""
+    body = bytearray(413)
+    body[at : at + len(tag)] = tag
+    return b"\xff\xfb\x90\x00" + bytes(body)
+
+
+def _read(data: bytes):  # noqa: ANN202
+    return lambda offset, length: data[offset : offset + length]
+
+
+def test_xing_edge_cases() -> None:
+    audio = _mpeg_frame() * 40
+    xing_header = b"Xing" + struct.pack(">III", 3, 1234, 56789)
+    with_xing = _mpeg_frame(xing_header) + audio
+    assert mp3.xing(_read(with_xing), len(with_xing)) == trace.Mp3Facts(True, 1234, 56789)
+    assert mp3.xing(_read(audio), len(audio)) == trace.Mp3Facts()  # no header in frames 0-2
+    id3 = b"ID3\x03\0\0\0\0\0\x0a" + b"\0" * 10 + b"\0" * 5  # a tag, then zero padding
+    assert mp3.xing(_read(id3 + with_xing), len(id3 + with_xing)) == trace.Mp3Facts(True, 1234, 56789)
+    for unsure in (
+        _mpeg_frame(b"VBRI\0\1") + audio,  # VBRI: the trace names its fields differently
+        _mpeg_frame() + _mpeg_frame(xing_header) + audio,  # a header in a later frame
+        _mpeg_frame(b"Xing" + struct.pack(">I", 0x1F)) + audio,  # a header larger than its frame
+        with_xing[:2000],  # frames this close to the end
+        b"\0" * 64 + b"junk" + audio,  # not a frame where MediaInfo would sync
+    ):
+        assert mp3.xing(_read(unsure), len(unsure)) is None
+
+
+def test_flac_blocks_edge_cases() -> None:
+    streaminfo = b"\x00\x00\x00\x22" + b"\0" * 34
+    last_comment = b"\x84\x00\x00\x04" + b"abcd"
+    plain = b"fLaC" + streaminfo + last_comment + b"frames"
+    assert flac.picture(_read(plain), len(plain)) == (True, None)
+    image = b"\xff\xd8\xff\xe0" + b"\0" * 20
+    body = struct.pack(">II", 3, 9) + b"image/png" + struct.pack(">I", 2) + b"hi" + b"\0" * 16
+    body += struct.pack(">I", len(image)) + image
+    cover = b"fLaC" + streaminfo + b"\x06" + len(body).to_bytes(3, "big") + body + last_comment
+    offset = len(b"fLaC" + streaminfo) + 4 + len(body) - len(image)
+    expected = trace.FlacPicture("image/png", offset, len(image))
+    assert flac.picture(_read(cover), len(cover)) == (True, expected)
+    broken = b"fLaC" + streaminfo + b"\x06\xff\xff\xff" + body
+    assert flac.picture(_read(broken), len(broken)) == (False, None)
+    assert flac.picture(_read(b"OggS" + plain), len(plain) + 4) == (False, None)

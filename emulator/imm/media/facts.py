@@ -69,9 +69,12 @@ class Facts:
                 self.opus_channels = boxes.opus_channels(payload)
 
     def _read_cover(self, text: str, read_range: Callable[[int, int], bytes]) -> None:
+        self.read_picture(trace.flac_picture(text), read_range)
+
+    def read_picture(self, picture: trace.FlacPicture | None,
+                     read_range: Callable[[int, int], bytes]) -> None:
         """FLAC PICTURE: ffprobe shows it as an attached-picture stream; MediaInfo only says 'Cover: Yes'.
         Let MediaInfo describe the image bytes themselves and list that as an Image track."""
-        picture = trace.flac_picture(text)
         if picture is None or not 0 < picture.length <= COVER_LIMIT:
             return
         image = read_range(picture.offset, picture.length)

@@ -12,6 +12,7 @@ import ctypes
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 from xml.etree import ElementTree
@@ -34,6 +35,7 @@ class Inspection:
     general: Track | None
     tracks: list[Track] = field(default_factory=list)
     trace: str = ""
+    untraced: Callable[..., None] | None = None  # adds to the facts what was read without the trace
 
     def of_type(self, *kinds: str) -> list[Track]:
         return [track for track in self.tracks if track.track_type in kinds]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -17,13 +18,13 @@ from typing import Any
 from pymediainfo import Track
 
 from ...errors import ImmError
-from . import geo, pes, shape
+from . import flac, geo, mp3, pes, shape
 from .cache import ANSWERS
 from .containers import Container, container_for
 from .facts import Facts
 from .general import general_tags, position
 from .jpeg import avi_chroma
-from .mediainfo import inspect
+from .mediainfo import Inspection, inspect
 from .reader import BoundedReader
 from .sniff import parser_for
 from .source import MediaSource
@@ -75,16 +76,10 @@ def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUD
     raw = source.open()
     try:
         reader = BoundedReader(raw, source.size, budget=byte_budget, deadline=deadline)
-        head = reader.head(16)
-        trace, jump = _wants_trace(head), _is_mpeg_stream(head)
-        parser = parser_for(head, reader.range, source.size)
-        inspection = inspect(reader, source.size, trace=trace, deadline=deadline, jump=jump, parser=parser)
-        if parser and (inspection.general is None or not inspection.general.format):
-            # the content looked like one format but its parser found nothing: let MediaInfo try them all
-            parser = ""
-            inspection = inspect(reader, source.size, trace=trace, deadline=deadline, jump=jump)
-        container = _supported(source, inspection.general.format if inspection.general else None)
+        inspection, container, parser = _inspect(source, reader, deadline)
         facts = Facts.read(container, inspection, source.size, reader.range)
+        if inspection.untraced is not None:
+            inspection.untraced(facts)
         if container.name in _FROM_PTS:
             _read_video_timing(facts, reader, deadline, parser)
             tail = reader.range(max(0, source.size - pes.TAIL), min(pes.TAIL, source.size))
@@ -146,6 +141,43 @@ def _supported(source: MediaSource, mediainfo_format: str | None) -> Container:
 
 def _invalid(source: MediaSource, what: str) -> ImmError:
     return ImmError("InvalidArgument", f"The media object {source.uri} {what}.")
+
+
+def _inspect(source: MediaSource, reader: BoundedReader,
+             deadline: float) -> tuple[Inspection, Container, str]:
+    """MediaInfo's report (and its trace where the answer needs one), read with the parser the content
+    names: (inspection, the container it makes this, that parser or '' if MediaInfo tried them all)."""
+    head = reader.head(16)
+    jump = _is_mpeg_stream(head)
+    parser = parser_for(head, reader.range, source.size)
+    known = _read_untraced(parser, reader, source.size)
+    trace = _wants_trace(head) and known is None
+    inspection = inspect(reader, source.size, trace=trace, deadline=deadline, jump=jump, parser=parser)
+    if parser and (inspection.general is None or not inspection.general.format):
+        # the content looked like one format but its parser found nothing: let MediaInfo try them all
+        parser, known, trace = "", None, _wants_trace(head)
+        inspection = inspect(reader, source.size, trace=trace, deadline=deadline, jump=jump)
+    container = _supported(source, inspection.general.format if inspection.general else None)
+    if known is not None and container.name != known[0]:  # not what the bytes promised: trace after all
+        known = None
+        inspection = inspect(reader, source.size, trace=_wants_trace(head), deadline=deadline, jump=jump,
+                             parser=parser)
+        container = _supported(source, inspection.general.format if inspection.general else None)
+    inspection.untraced = None if known is None else known[1]
+    return inspection, container, parser
+
+
+def _read_untraced(parser: str, reader: BoundedReader,
+                   size: int) -> tuple[str, Callable[[Facts], None]] | None:
+    """What the trace would add for an MP3 (its Xing header) or a FLAC file (its cover), read from the
+    bytes, so MediaInfo need not trace: (the container it is for, how to add it), or None if unsure."""
+    if parser == "Mpega":
+        found = mp3.xing(reader.range, size)
+        return None if found is None else ("mp3", lambda facts: setattr(facts, "mp3", found))
+    if parser == "Flac":
+        sure, cover = flac.picture(reader.range, size)
+        return ("flac", lambda facts: facts.read_picture(cover, reader.range)) if sure else None
+    return None
 
 
 def _wants_trace(head: bytes) -> bool:
