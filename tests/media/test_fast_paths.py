@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import time
 from pathlib import Path
@@ -188,3 +189,27 @@ def test_flac_blocks_edge_cases() -> None:
     broken = b"fLaC" + streaminfo + b"\x06\xff\xff\xff" + body
     assert flac.picture(_read(broken), len(broken)) == (False, None)
     assert flac.picture(_read(b"OggS" + plain), len(plain) + 4) == (False, None)
+
+
+_ODD_LINES = (
+    "\n0001 \tName: tabbed\n0002   Name :  spaced \n0003 Name\n0004 Time scale xyz: 5\n"
+    "0005  Track Header - 3 (10 bytes)  \n0006 Data:\n0007 Duration: \t\n0008 a:b: c\n"
+    "0009 Unknown:   (7 bytes)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "parser"),
+    [("hevc_10bit_pq.mp4", "Mpeg4"), ("mov_iphone_rotate_gps.mov", "Mpeg4"), ("audio.ogg", "Ogg"),
+     ("audio_adts.aac", "Adts"), ("flv_h264_aac.flv", "Flv")],
+)
+def test_selected_entries_are_the_full_scan_filtered(name: str, parser: str) -> None:
+    _reader, traced = _traced(FIXTURES / name, parser)
+    header = re.compile(r"Track Header - \d")
+    for text in (traced, traced + _ODD_LINES):
+        full = [
+            entry
+            for entry in trace._ENTRY.findall(text)
+            if entry[2].strip() in trace._SELECTED_NAMES or header.match(entry[2])
+        ]
+        assert trace._SELECTED.findall("\n" + text) == full

@@ -25,10 +25,34 @@ _REORDER_KEYS = ("max_num_reorder_frames", "sps_max_num_reorder_pics")
 # One pass over the whole text in C: (offset, indent, name, value); value is '' for element headers.
 _ENTRY = re.compile(r"^([0-9A-Fa-f]+) ( *)([^:\n]*?)(?::[ \t]+([^\n]*?))?[ \t]*$", re.M)
 
+# The names the MP4, VUI, Ogg and ADTS readers below act on. A trace is mostly other lines (sample tables,
+# frame data), so those readers take only the lines with these names, or MP4 track headers: the same
+# tuples _ENTRY gives for them, in the same order, from a scan that skips other lines early (the literal
+# newline lets the regex engine jump from line to line) - 3 to 4 times cheaper than _ENTRY's.
+_SELECTED_NAMES = (
+    "Name", "Time scale", "Duration", "Sample Count", "Sample Duration", "Number of entries",
+    "Track duration", "Media time", "max_num_reorder_frames", "sps_max_num_reorder_pics",
+    "num_units_in_tick", "vui_num_units_in_tick", "time_scale", "vui_time_scale", "Data", "Unknown",
+    "absolute granule position", "aac_frame_length",
+)
+_SELECTED = re.compile(
+    r"\n([0-9A-Fa-f]+) ( *)(Track Header - \d[^:\n]*?|[ \t]*(?:"
+    + "|".join(re.escape(name) for name in sorted(_SELECTED_NAMES, key=len, reverse=True))
+    + r")[ \t]*?)(?::[ \t]+([^\n]*?))?[ \t]*$",
+    re.M,
+)
+
 
 @lru_cache(maxsize=8)
 def _entries(trace: str) -> list[tuple[str, str, str, str]]:
     return _ENTRY.findall(trace)
+
+
+@lru_cache(maxsize=8)
+def _selected(trace: str) -> list[tuple[str, str, str, str]]:
+    """The entries of _ENTRY whose stripped name is in _SELECTED_NAMES or that start an MP4 track header
+    (a superset of what mp4, payloads, vui, ogg_last_granule and adts_frame_lengths act on)."""
+    return _SELECTED.findall("\n" + trace)
 
 
 def _lines(trace: str) -> Iterator[tuple[int, str]]:
@@ -41,7 +65,7 @@ def payloads(trace: str, boxes: set[str]) -> dict[str, tuple[int, int]]:
     (it prints such bytes as 'Data: (n bytes)' or 'Unknown: (n bytes)'), for reading them directly."""
     found: dict[str, tuple[int, int]] = {}
     current = ""
-    for offset, _indent, name, value in _entries(trace):
+    for offset, _indent, name, value in _selected(trace):
         if not value:
             continue
         key = name.strip()
@@ -53,8 +77,8 @@ def payloads(trace: str, boxes: set[str]) -> dict[str, tuple[int, int]]:
     return found
 
 
-def _fields(trace: str) -> Iterator[tuple[str, str]]:
-    for _offset, _indent, name, value in _entries(trace):
+def _fields(trace: str, selected: bool = False) -> Iterator[tuple[str, str]]:
+    for _offset, _indent, name, value in _selected(trace) if selected else _entries(trace):
         if value:
             yield name.strip(), value
 
@@ -90,7 +114,7 @@ def mp4(trace: str) -> Mp4Movie:
     track: Mp4Track | None = None
     box = ""
     edit_duration: int | None = None
-    for _offset, _indent, name, value in _entries(trace):
+    for _offset, _indent, name, value in _selected(trace):
         if not value:
             header = _TRACK_HEADER.match(name)
             if header:
@@ -145,7 +169,7 @@ class VideoTiming:
 
 def vui(trace: str) -> VideoTiming:
     timing = VideoTiming()
-    for key, value in _fields(trace):
+    for key, value in _fields(trace, selected=True):
         if key in ("num_units_in_tick", "vui_num_units_in_tick") and timing.num_units_in_tick is None:
             timing.num_units_in_tick = _int(value)
         elif key in ("time_scale", "vui_time_scale") and timing.time_scale is None:
@@ -248,7 +272,8 @@ def flac_picture(trace: str) -> FlacPicture | None:
 
 
 def adts_frame_lengths(trace: str) -> list[int]:
-    return [n for key, value in _fields(trace) if key == "aac_frame_length" and (n := _int(value))]
+    fields = _fields(trace, selected=True)
+    return [n for key, value in fields if key == "aac_frame_length" and (n := _int(value))]
 
 
 def last_pes_timestamps(trace: str) -> dict[int, int]:
@@ -297,6 +322,7 @@ def mp3(trace: str) -> Mp3Facts:
 
 def ogg_last_granule(trace: str) -> int | None:
     """The largest absolute granule position seen (the last page's, which MediaInfo reads at the end)."""
-    positions = [_int(value) for key, value in _fields(trace) if key == "absolute granule position"]
+    fields = _fields(trace, selected=True)
+    positions = [_int(value) for key, value in fields if key == "absolute granule position"]
     positions = [p for p in positions if p is not None and p >= 0 and p != (1 << 64) - 1]
     return max(positions) if positions else None
