@@ -194,7 +194,7 @@ def test_flac_blocks_edge_cases() -> None:
 _ODD_LINES = (
     "\n0001 \tName: tabbed\n0002   Name :  spaced \n0003 Name\n0004 Time scale xyz: 5\n"
     "0005  Track Header - 3 (10 bytes)  \n0006 Data:\n0007 Duration: \t\n0008 a:b: c\n"
-    "0009 Unknown:   (7 bytes)\n"
+    "0009 Unknown:   (7 bytes)\n000A Top level: 1\n000B  Indented top: 2\n000C \tTabbed top\n"
 )
 
 
@@ -210,6 +210,6 @@ def test_selected_entries_are_the_full_scan_filtered(name: str, parser: str) -> 
         full = [
             entry
             for entry in trace._ENTRY.findall(text)
-            if entry[2].strip() in trace._SELECTED_NAMES or header.match(entry[2])
+            if not entry[1] or entry[2].strip() in trace._SELECTED_NAMES or header.match(entry[2])
         ]
         assert trace._SELECTED.findall("\n" + text) == full

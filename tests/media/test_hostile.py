@@ -137,3 +137,80 @@ def test_slow_huge_object_stops_at_deadline_and_budget() -> None:
         detect_media_meta(source)
     assert time.monotonic() - started < LIMIT + 0.5
     assert source.read_bytes <= 9 * 1024 * 1024
+
+
+class _CountingFile(FileSource):
+    """A local file whose reads are counted (bytes actually fetched by the prober)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.read_bytes = 0
+
+    def open(self):  # noqa: ANN201
+        source, raw = self, self.path.open("rb")
+
+        class Reader(io.RawIOBase):
+            def readable(self) -> bool:
+                return True
+
+            def seekable(self) -> bool:
+                return True
+
+            def seek(self, offset: int, whence: int = 0) -> int:
+                return raw.seek(offset, whence)
+
+            def tell(self) -> int:
+                return raw.tell()
+
+            def read(self, size: int = -1) -> bytes:
+                data = raw.read(size)
+                source.read_bytes += len(data)
+                return data
+
+            def close(self) -> None:
+                raw.close()
+                super().close()
+
+        return Reader()
+
+
+def _id3_then_zeros() -> bytes:
+    return b"ID3\x04\0\0\0\0\0\x0a" + b"\0" * 10 + b"\0" * (40 * 1024 * 1024)
+
+
+def _flac_with_huge_blocks() -> bytes:
+    streaminfo = b"\x00\x00\x00\x22" + b"\0" * 34
+    blocks = b"".join(b"\x01\xff\xff\xff" + b"\0" * 0xFFFFFF for _ in range(2))  # padding blocks, 16 MiB
+    return b"fLaC" + streaminfo + blocks + b"\x86\x00\x00\x10" + b"\0" * 16
+
+
+def _riff_chunk(name: bytes, payload: bytes) -> bytes:
+    return name + struct.pack("<I", len(payload)) + payload
+
+
+def _avi_mjpeg_without_frames() -> bytes:
+    """AVI headers that announce MJPEG, then a movi list of 200 000 empty audio chunks."""
+    strh = _riff_chunk(b"strh", b"vids" + b"MJPG" + b"\0" * 48)
+    strf = _riff_chunk(b"strf", struct.pack("<IiiHH4sIiiII", 40, 64, 64, 1, 24, b"MJPG", 0, 0, 0, 0, 0))
+    avih = _riff_chunk(b"avih", struct.pack("<14I", 40000, 0, 0, 0x10, 1, 0, 1, 0, 64, 64, 0, 0, 0, 0))
+    hdrl = _riff_chunk(b"LIST", b"hdrl" + avih + _riff_chunk(b"LIST", b"strl" + strh + strf))
+    movi = _riff_chunk(b"LIST", b"movi" + b"01wb\0\0\0\0" * 200_000)
+    return _riff_chunk(b"RIFF", b"AVI " + hdrl + movi)
+
+
+@pytest.mark.parametrize(
+    "build", [_id3_then_zeros, _flac_with_huge_blocks, _avi_mjpeg_without_frames], ids=lambda f: f.__name__
+)
+def test_content_sniffing_and_header_readers_stay_bounded(tmp_path: Path, build) -> None:  # noqa: ANN001
+    """The readers that spare MediaInfo its trace (MP3 Xing, FLAC blocks, AVI MJPEG frames) answer or
+    fail as fast, and read as little, as MediaInfo alone would."""
+    path = tmp_path / "hostile"
+    path.write_bytes(build())
+    source = _CountingFile(path)
+    started = time.monotonic()
+    try:
+        detect_media_meta(source)
+    except ImmError as error:
+        assert error.code == "InvalidArgument" and str(path) in error.message
+    assert time.monotonic() - started < LIMIT
+    assert source.read_bytes <= 9 * 1024 * 1024

@@ -26,6 +26,7 @@ _BITRATES = {3: _V1, 2: _V2, 0: _V2}
 _SAMPLING = {3: (44100, 48000, 32000, 0), 2: (22050, 24000, 16000, 0), 0: (11025, 12000, 8000, 0)}
 _COEFFICIENT = {3: {1: 144, 2: 144, 3: 12}, 2: {1: 72, 2: 144, 3: 12}, 0: {1: 72, 2: 144, 3: 12}}
 _SLOT = {1: 1, 2: 1, 3: 4}
+_PADDING = 16 * 1024  # zero padding skipped after the ID3v2 tag
 _FRAMES_CHECKED = 3  # MediaInfo looks for the header in frames 0-2
 _TAIL_MARGIN = 4096  # frames this close to the end tags (MediaInfo cuts a frame at them): left to the trace
 
@@ -36,13 +37,11 @@ def xing(read_range: Callable[[int, int], bytes], size: int) -> Mp3Facts | None:
     at = 0
     if head[:3] == b"ID3" and len(head) == 10:
         at = 10 + _syncsafe(head[6:10]) + (10 if head[5] & 0x10 else 0)
-    while True:  # MediaInfo skips zero padding before the first frame
-        chunk = read_range(at, 64)
-        stripped = chunk.lstrip(b"\0")
-        if stripped or len(chunk) < 64:
-            at += len(chunk) - len(stripped)
-            break
-        at += 64
+    padding = read_range(at, _PADDING)  # MediaInfo skips zero padding before the first frame
+    stripped = padding.lstrip(b"\0")
+    if not stripped:
+        return None  # more padding than that (or nothing): leave it to MediaInfo
+    at += len(padding) - len(stripped)
     end = _audio_end(read_range, size) - _TAIL_MARGIN
     for index in range(_FRAMES_CHECKED):
         frame = _frame(read_range(at, 4))
