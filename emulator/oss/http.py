@@ -34,7 +34,10 @@ OWNER_ID = "imm-emulator"
 
 
 def is_oss_request() -> bool:
-    """OSS and IMM share ``/``: OSS calls to it are signed the OSS way."""
+    """OSS and IMM share ``/``: a call naming an IMM action is IMM; otherwise an OSS-style signature
+    (header or presigned query) makes it OSS's ListBuckets."""
+    if "x-acs-action" in request.headers or "Action" in request.args:
+        return False
     authorization = request.headers.get("Authorization", "")
     return authorization.startswith(("OSS ", "OSS4-")) or any(
         name in request.args for name in ("OSSAccessKeyId", "x-oss-signature")

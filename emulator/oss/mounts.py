@@ -9,15 +9,16 @@ stamp of the file, and dropped when the file changes underneath.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import mimetypes
 import os
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..errors import OssError
 from ..state import Store
@@ -83,6 +84,24 @@ class _HashCache:
 _HASHES = _HashCache()
 
 
+def _filesystem_errors(method: Callable) -> Callable:
+    """What a folder cannot hold (``a`` and ``a/b`` both as files, names over 255 bytes, ...) is an OSS
+    error on the object, not a server fault."""
+
+    @functools.wraps(method)
+    def wrapper(self: MountedBucket, key: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, key, *args, **kwargs)
+        except OSError as exc:
+            raise OssError(
+                "InvalidObjectName",
+                f"The mounted folder cannot hold this object: {exc.strerror}.",
+                extra={"Key": key},
+            ) from None
+
+    return wrapper
+
+
 class MountedBucket:
     def __init__(self, mount: Mount, store: Store) -> None:
         self.mount, self.store = mount, store
@@ -129,6 +148,7 @@ class MountedBucket:
             )
         return info
 
+    @_filesystem_errors
     def head(self, key: str) -> ObjectInfo | None:
         path = self.resolve(key)
         if key.endswith("/") or not path.is_file():
@@ -142,6 +162,7 @@ class MountedBucket:
         if not self.writable:
             raise OssError("AccessDenied", f"Bucket {self.name} is a read-only mount.", extra={"Key": key})
 
+    @_filesystem_errors
     def put(
         self,
         key: str,
@@ -188,6 +209,7 @@ class MountedBucket:
             info.etag = etag
         return info
 
+    @_filesystem_errors
     def delete(self, key: str) -> bool:
         self._require_writable(key)
         named, real = self._paths(key)
