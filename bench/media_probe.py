@@ -3,9 +3,10 @@
 
     python bench/media_probe.py [--runs 9] [--big-dir /tmp/imm-media-bench] [--json out.json]
 
-1. Small files (fixtures/media): median latency of ``detect_media_meta`` vs a bare
-   ``pymediainfo.MediaInfo.parse(path)`` (defaults) and ``parse(path, parse_speed=0)`` of the same file;
-   the target is a ratio <= 1.5 against the bare default parse.
+1. Small files (fixtures/media): median latency of ``detect_media_meta`` (through a FileSource, which the
+   answer cache never keeps: every run probes the bytes) vs a bare ``pymediainfo.MediaInfo.parse(path)``
+   (defaults) and ``parse(path, parse_speed=0)`` of the same file; the target is a ratio <= 1.5 against
+   the bare default parse.
 2. Big files, generated with ffmpeg into --big-dir at run time (never committed): a 100 MB MP4 (moov at
    the end) and the same streams as a 100 MB MPEG-TS. Reports the bytes each prober reads from the file
    (target: under 2 MB for the MP4) and its latency.
@@ -206,6 +207,11 @@ def main(argv: list[str]) -> int:
         f"ratio vs bare MediaInfo.parse(path): median {statistics.median(ratios):.2f}, "
         f"p90 {sorted(ratios)[int(0.9 * (len(ratios) - 1))]:.2f}, max {max(ratios):.2f}, "
         f"total time {total:.2f}  (target <= 1.5)"
+    )
+    ratios0 = [row["ratio_ps0"] for row in small]
+    print(
+        f"ratio vs bare MediaInfo.parse(path, parse_speed=0): median {statistics.median(ratios0):.2f}, "
+        f"p90 {sorted(ratios0)[int(0.9 * (len(ratios0) - 1))]:.2f}, max {max(ratios0):.2f}"
     )
     big = big_files(args.big_dir, args.runs)
     print(
