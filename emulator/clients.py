@@ -66,11 +66,3 @@ class ClientFactory:
         else:
             auth = oss2.AuthV4(key_id, secret) if signature == "v4" else oss2.Auth(key_id, secret)
         return oss2.Bucket(auth, self.endpoint, bucket, region=self.region)
-
-    def _key(self, access_key_id: str | None, access_key_secret: str | None) -> tuple[str, str, str | None]:
-        if access_key_id is None:
-            key = self.config.access_keys[0]
-            return key.access_key_id, key.secret, key.security_token
-        known = self.runtime.auth.key(access_key_id)
-        secret = access_key_secret if access_key_secret is not None else (known.secret if known else "")
-        return access_key_id, secret, known.security_token if known and access_key_secret is None else None
