@@ -75,17 +75,18 @@ def _imm_session(pytestconfig: pytest.Config, imm_emulator_config: dict[str, Any
         from imm_emulator.remote import RemoteEmulator
 
         parts = (key or "").split(":", 2)
+        token = _option(pytestconfig, "imm_control_token")
         if key:
-            remote = RemoteEmulator(endpoint, parts[0], parts[1], parts[2] if len(parts) > 2 else None)
+            credentials = (parts[0], parts[1], parts[2] if len(parts) > 2 else None)
         elif os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_ID"):
-            remote = RemoteEmulator(
-                endpoint,
+            credentials = (
                 os.environ["ALIBABA_CLOUD_ACCESS_KEY_ID"],
                 os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_SECRET", ""),
                 os.environ.get("ALIBABA_CLOUD_SECURITY_TOKEN"),
             )
         else:
-            remote = RemoteEmulator(endpoint)
+            credentials = ("test-access-key-id", "test-access-key-secret", None)
+        remote = RemoteEmulator(endpoint, *credentials, control_token=token)
         worker = os.environ.get("PYTEST_XDIST_WORKER")
         if remote.is_emulator and worker:
             # A key (so an account) of its own: the shared server keeps workers apart.

@@ -206,3 +206,35 @@ def test_default_key(imm_emulator):
         "--imm-auth", "off", "--imm-access-key", "CUSTOM:SECRET", "-p", "no:cacheprovider"
     )
     result.assert_outcomes(passed=2)
+
+
+def test_data_dir_and_control_token_options(pytester: pytest.Pytester, tmp_path) -> None:
+    pytester.makepyfile(
+        test_persist="""
+from alibabacloud_imm20200930 import models as m
+
+def test_writes(imm_emulator, imm_client):
+    imm_client.create_project(m.CreateProjectRequest(project_name="on-disk"))
+    assert imm_emulator.config.data_dir
+"""
+    )
+    data = tmp_path / "plugin-data"
+    result = pytester.runpytest_subprocess("--imm-data-dir", str(data), "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert (data / "state.sqlite3").exists()
+    pytester.makepyfile(
+        test_token="""
+def test_control_calls_carry_the_token(imm_emulator, imm_clock):
+    imm_clock.advance(10)
+    assert imm_emulator.requests.list() == []
+"""
+    )
+    with served("--control-token", "tok") as (_, url):
+        ok = pytester.runpytest_subprocess(
+            "--imm-endpoint", url, "--imm-control-token", "tok", "-k", "token", "-p", "no:cacheprovider"
+        )
+        ok.assert_outcomes(passed=1)
+        refused = pytester.runpytest_subprocess(
+            "--imm-endpoint", url, "-k", "token", "-p", "no:cacheprovider"
+        )
+        refused.assert_outcomes(errors=1)
