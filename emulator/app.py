@@ -140,7 +140,13 @@ def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = N
         if connection is not None:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-        return Response(b"", 500)  # never reaches the client: its connection is gone
+            return Response(b"", 500)  # never reaches the client: its connection is gone
+
+        def cut_short():  # other servers: promise a body, then end the response without it
+            raise ConnectionAbortedError("injected fault: connection dropped")
+            yield b""
+
+        return Response(cut_short(), 200, {"Content-Length": "1"}, direct_passthrough=True)
 
     @app.errorhandler(Exception)
     def _internal(exc: Exception) -> Response:

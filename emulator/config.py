@@ -128,6 +128,14 @@ class EmulatorConfig:
     region: str = field(
         default="cn-hangzhou", metadata=_opt("--region", "region the emulator pretends to be")
     )
+    server: str = field(
+        default="werkzeug",
+        metadata=_opt(
+            "--server",
+            "the HTTP server: werkzeug (threaded) or waitress (pip install waitress)",
+            choices=("werkzeug", "waitress"),
+        ),
+    )
     data_dir: str = field(
         default="",
         metadata=_opt(
@@ -181,6 +189,8 @@ class EmulatorConfig:
         self.journal_size = int(self.journal_size)
         if not 0 <= self.journal_size <= 1_000_000:
             raise ValueError("journal size must be from 0 to 1000000")
+        if self.server not in ("werkzeug", "waitress"):
+            raise ValueError(f"server must be 'werkzeug' or 'waitress', not {self.server!r}")
         if self.auth not in ("strict", "off"):
             raise ValueError(f"auth must be 'strict' or 'off', not {self.auth!r}")
         self.access_keys = [

@@ -25,21 +25,35 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class Server:
+    """``werkzeug`` (threaded, the default) or ``waitress`` (``--server waitress``, needs the package)."""
+
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         config = runtime.config
         # Bind here so a taken port raises OSError (werkzeug would print and sys.exit instead).
         self._socket = socket.create_server((config.host, config.port), backlog=128)
+        app = create_app(runtime=runtime)
+        self._thread: threading.Thread | None = None
+        if config.server == "waitress":
+            try:
+                import waitress
+            except ImportError as exc:
+                self._socket.close()
+                raise OSError("--server waitress needs the waitress package: pip install waitress") from exc
+            self._map: dict = {}
+            self._waitress = waitress.create_server(
+                app, map=self._map, sockets=[self._socket], threads=8, ident="imm-emulator"
+            )
+            return
         self._wsgi: BaseWSGIServer = make_server(
             config.host,
             config.port,
-            create_app(runtime=runtime),
+            app,
             threaded=True,
             request_handler=_QuietHandler,
             fd=self._socket.fileno(),
         )
         self._wsgi.daemon_threads = True
-        self._thread: threading.Thread | None = None
 
     @property
     def port(self) -> int:
@@ -55,15 +69,23 @@ class Server:
         return f"http://{host}:{self.port}"
 
     def serve_forever(self) -> None:
-        self._wsgi.serve_forever(poll_interval=0.05)  # stop() waits for one poll
+        if self.runtime.config.server == "waitress":
+            self._waitress.run()
+        else:
+            self._wsgi.serve_forever(poll_interval=0.05)  # stop() waits for one poll
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.serve_forever, name="imm-emulator", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
-        self._wsgi.shutdown()
-        self._wsgi.server_close()
+        if self.runtime.config.server == "waitress":
+            self._waitress.task_dispatcher.shutdown()
+            for dispatcher in list(self._map.values()):
+                dispatcher.close()
+        else:
+            self._wsgi.shutdown()
+            self._wsgi.server_close()
         self._socket.close()
         if self._thread is not None:
             self._thread.join(timeout=5)

@@ -140,3 +140,19 @@ def test_control_api_reset_and_clock(imm_emulator, imm_client) -> None:
     with pytest.raises(urllib.error.HTTPError) as caught:
         post("/_emulator/clock", {"advance": "soon"})
     assert caught.value.code == 400 and json.loads(caught.value.read())["Code"] == "InvalidArgument"
+
+
+def test_waitress_server_option() -> None:
+    pytest.importorskip("waitress")
+    import oss2
+
+    with served("--server", "waitress") as (_, url):
+        address = url.removeprefix("http://")
+        assert raw_call(address, "CreateProject", {"ProjectName": "w"})["statusCode"] == 200
+        bucket = oss2.Bucket(
+            oss2.AuthV4("test-access-key-id", "test-access-key-secret"), url, "wbk", region="cn-hangzhou"
+        )
+        bucket.create_bucket()
+        bucket.put_object("dir/a b+c.txt", b"hi")
+        assert bucket.get_object("dir/a b+c.txt", byte_range=(1, 1)).read() == b"i"
+        assert [o.key for o in oss2.ObjectIteratorV2(bucket)] == ["dir/a b+c.txt"]
