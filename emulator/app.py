@@ -113,7 +113,7 @@ def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = N
     app = Flask("imm_emulator")
     app.config["RUNTIME"] = runtime
     app.url_map.merge_slashes = False  # "a//b" is a valid OSS key
-    methods = ["GET", "HEAD", "PUT", "POST", "DELETE"]
+    methods = ["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"]
 
     def root() -> Response:
         return handle_oss(runtime) if is_oss_request() else handle_rpc(runtime)

@@ -57,6 +57,13 @@ class ImmError(Exception):
         super().__init__(f"{self.code}: {self.message}")
 
 
+def ascii_int(text: str | None) -> int | None:
+    """The value of a plain ASCII decimal (no sign, no '²' or other Unicode digits), else None."""
+    if text is None or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
 def missing(parameter: str) -> ImmError:
     return ImmError(f"Missing{parameter}", f"{parameter} is mandatory for this action.", 400)
 

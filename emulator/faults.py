@@ -19,6 +19,7 @@ from __future__ import annotations
 import fnmatch
 import itertools
 import random
+import time
 import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -66,6 +67,7 @@ class FaultRule:
             (isinstance(self.probability, (int, float)) and 0 <= self.probability <= 1,
              "probability must be a number from 0 to 1"),
             (isinstance(self.seed, int), "seed must be an integer"),
+            (isinstance(self.id, str), "id must be a string"),
             (all(v is None or isinstance(v, str) for v in (self.project, self.uri, self.task)),
              "project, uri and task must be strings"),
         ]  # fmt: skip
@@ -77,15 +79,15 @@ class FaultRule:
             self.retry_after = self.retry_after or 1
         if self.kind in ("error", "task_failure"):
             self.code = self.code or "InternalError"
-        # Ids sort in creation order, so the oldest matching rule applies first.
-        self.id = self.id or f"{next(_SEQUENCE):08d}-{uuid.uuid4().hex[:8]}"
+        # Ids sort in creation order, across restarts too, so the oldest matching rule applies first.
+        self.id = self.id or f"{time.time_ns():020d}-{next(_SEQUENCE):06d}-{uuid.uuid4().hex[:8]}"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FaultRule:
-        unknown = set(data) - set(cls.__dataclass_fields__) - {"account"}
+        unknown = set(data) - set(cls.__dataclass_fields__) - {"account"} | ({"id", "matched"} & set(data))
         if unknown:
             raise ValueError(f"unknown fault fields: {', '.join(sorted(unknown))}")
-        return cls(**{k: v for k, v in data.items() if k not in ("account", "matched")})
+        return cls(**{k: v for k, v in data.items() if k != "account"})
 
     def matches(self, action: str, params: dict[str, str]) -> bool:
         return (

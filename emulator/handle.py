@@ -30,7 +30,11 @@ class Emulator(ClientFactory):
     # --- lifecycle ------------------------------------------------------------------------------
     def start(self) -> Emulator:
         if self._server is None:
-            self._server = Server(self.runtime)
+            try:
+                self._server = Server(self.runtime)
+            except BaseException:
+                self.runtime.close()  # no ticker thread or scratch folder left behind
+                raise
             self._server.start()
         return self
 
@@ -121,7 +125,7 @@ class Emulator(ClientFactory):
     def register_key(self, access_key_id: str, secret: str, security_token: str | None = None) -> str:
         """Make the emulator accept another key (its own account); -> the account id."""
         key = AccessKey(access_key_id, secret, security_token)
-        self.runtime.auth.add_key(key)
+        self.runtime.register_key(key)
         return key.account_id
 
     def set_test(self, name: str | None, access_key_id: str | None = None) -> None:

@@ -54,6 +54,11 @@ class Background:
                     with urllib.request.urlopen(request, timeout=10) as response:
                         if response.status < 300:
                             break
+                except urllib.error.HTTPError as exc:
+                    if exc.code < 500:  # the receiver refused it: sending it again changes nothing
+                        log.warning("notification to %s refused with %d", self._url, exc.code)
+                        break
+                    log.warning("notification to %s failed (attempt %d): %s", self._url, attempt + 1, exc)
                 except (urllib.error.URLError, OSError) as exc:
                     log.warning("notification to %s failed (attempt %d): %s", self._url, attempt + 1, exc)
                 if self._stop.wait(0.5 * 2**attempt):

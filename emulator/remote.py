@@ -207,8 +207,7 @@ class _Faults:
         self._remote = remote
 
     def add(self, access_key_id: str | None = None, **rule: Any) -> dict:
-        rules = self._remote.control("POST", "/faults", {**rule, "account": access_key_id})["faults"]
-        return rules[-1] if rules else {}
+        return self._remote.control("POST", "/faults", {**rule, "account": access_key_id})["rule"]
 
     def list(self, access_key_id: str | None = None) -> list[dict]:
         return self._remote.control("GET", "/faults", account=access_key_id)["faults"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .clock import Clock
-from .config import EmulatorConfig
+from .config import AccessKey, EmulatorConfig
 from .faults import Faults
 from .imm import tasks
 from .imm.registry import Services
@@ -21,6 +21,7 @@ from .state.blobs import BlobStore
 from .state.journal import Journal
 
 CLOCK_KIND = "clock"
+KEY_KIND = "access_key"
 
 
 @dataclass
@@ -54,13 +55,15 @@ class Runtime:
             self.blobs = BlobStore(self._scratch / "blobs")
         self._restore_clock()
         self.auth = Authenticator(self.config, self.clock)
+        for _, doc in self.store.scan(KEY_KIND, "*"):  # keys registered through the control API
+            self.auth.add_key(AccessKey(**doc))
         self.oss_auth = OssAuthenticator(self.auth, self.clock)
         self.faults = Faults(self.store)
         self.journal = Journal(self.config.journal_size)
         self.oss = Oss(self.store, self.blobs, self.clock, self.config.mounts, self.config.region)
         self.services = Services(self.store, self.clock, self.config, self.oss)
-        tasks.tick(self.services)  # after a restart: end what fell due meanwhile, drop what expired
         self.background = Background(self.services, self.config.notify_url)
+        tasks.tick(self.services)  # after a restart: end what fell due meanwhile, drop what expired
 
     def _restore_clock(self) -> None:
         """The emulated clock's adjustments are state too: tasks continue from them after a restart."""
@@ -68,6 +71,11 @@ class Runtime:
         if saved:
             self.clock.restore(saved)
         self.clock.on_change = lambda: self.store.put(CLOCK_KIND, "*", "clock", self.clock.snapshot())
+
+    def register_key(self, key: AccessKey) -> None:
+        """Accept another key from now on; kept with the state, so it survives a restart and resets."""
+        self.auth.add_key(key)
+        self.store.put(KEY_KIND, "*", key.access_key_id, asdict(key))
 
     def account(self, access_key_id: str | None) -> str | None:
         """The account an AccessKeyId belongs to; None stays None (the whole emulator)."""
@@ -77,7 +85,10 @@ class Runtime:
         """Forget state (of one account, if given); configuration, keys and mounted folders stay."""
         self.journal.clear(account)
         if account is None:
+            keys = self.store.scan(KEY_KIND, "*")
             self.store.reset()
+            for key_id, doc in keys:
+                self.store.put(KEY_KIND, "*", key_id, doc)
             self.blobs.clear()
             self.auth.reset()
         else:

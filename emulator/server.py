@@ -5,11 +5,15 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+from typing import TYPE_CHECKING
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .app import create_app
 from .runtime import Runtime
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger("imm_emulator.access")
 
@@ -31,8 +35,16 @@ class Server:
         self.runtime = runtime
         config = runtime.config
         # Bind here so a taken port raises OSError (werkzeug would print and sys.exit instead).
-        self._socket = socket.create_server((config.host, config.port), backlog=128)
-        app = create_app(runtime=runtime)
+        family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+        self._socket = socket.create_server((config.host, config.port), family=family, backlog=128)
+        try:
+            self._build(create_app(runtime=runtime))
+        except BaseException:
+            self._socket.close()
+            raise
+
+    def _build(self, app: Flask) -> None:
+        config = self.runtime.config
         self._thread: threading.Thread | None = None
         if config.server == "waitress":
             try:

@@ -6,23 +6,26 @@ action applies to the whole emulator.
 
 from __future__ import annotations
 
-import hmac
+import math
+from dataclasses import asdict
 from importlib import resources
 from typing import Any
 
 from flask import Blueprint, Response, request
 
 from .. import __version__
-from ..clock import parse_rfc3339
+from ..clock import NS, parse_rfc3339
 from ..config import AccessKey
-from ..errors import ImmError
+from ..errors import ImmError, ascii_int
 from ..faults import FaultRule
 from ..imm import notifications, tasks, video_labels
+from ..protocol.signatures import same
 from ..runtime import Runtime
 from ..web import error_response, json_response, new_request_id
 from .ui import render_dashboard
 
 MAX_CONTROL_BODY = 1 << 20
+LATEST_NS = 253402300799 * NS  # 9999-12-31T23:59:59Z
 OPENAPI = (resources.files("imm_emulator.control") / "openapi.json").read_text(encoding="utf-8")
 
 
@@ -42,7 +45,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or request.args.get(
             "token"
         )
-        if not given or not hmac.compare_digest(given, token):
+        if not given or not same(given, token):
             raise ImmError(
                 "Forbidden.ControlToken",
                 "The control API needs 'Authorization: Bearer <token>' "
@@ -80,7 +83,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
                 )
             except ValueError as exc:
                 raise ImmError("InvalidArgument", str(exc)) from exc
-            runtime.auth.add_key(key)
+            runtime.register_key(key)
             access_key_id = key.access_key_id
         else:
             access_key_id = request.args.get("access_key_id", "")
@@ -97,18 +100,23 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
 
     @bp.post("/reset")
     def reset() -> Response:
-        account = runtime.account(_body().get("account") or request.args.get("account"))
+        account = runtime.account(_account(_body()))
         runtime.reset(account)
         return json_response({"reset": True, "account": account})
 
     @bp.route("/clock", methods=["GET", "POST"])
     def clock() -> Response:
         body = _body() if request.method == "POST" else {}
-        account = runtime.account(body.get("account") or request.args.get("account"))
+        account = runtime.account(_account(body))
         freeze, set_ns, advance = body.get("freeze"), None, body.get("advance", 0)
         if freeze is not None and not isinstance(freeze, bool):
             raise ImmError("InvalidArgument", "freeze must be true or false.")
-        if isinstance(advance, bool) or not isinstance(advance, (int, float)):
+        if (
+            isinstance(advance, bool)
+            or not isinstance(advance, (int, float))
+            or not math.isfinite(advance)
+            or abs(advance) > 1e11
+        ):
             raise ImmError("InvalidArgument", "advance must be a number of seconds.")
         if "set" in body:
             try:
@@ -117,6 +125,9 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
                 raise ImmError(
                     "InvalidArgument", f"set must be an RFC3339 time, not {body['set']!r}."
                 ) from exc
+        landing = (set_ns if set_ns is not None else runtime.clock.now_ns(account)) + round(advance * NS)
+        if not 0 <= landing <= LATEST_NS:
+            raise ImmError("InvalidArgument", "The emulated clock must stay between 1970 and 9999.")
         # freeze, then set, then advance: {"set": T, "freeze": true} stops exactly at T.
         if freeze is not None:
             runtime.clock.freeze(freeze, account)
@@ -129,25 +140,26 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
     @bp.route("/faults", methods=["GET", "POST", "DELETE"])
     def faults() -> Response:
         body = _body() if request.method == "POST" else {}
-        account = runtime.account(body.get("account") or request.args.get("account"))
+        account = runtime.account(_account(body))
         if request.method == "POST":
             try:
                 rule = FaultRule.from_dict(body)
             except (TypeError, ValueError) as exc:
                 raise ImmError("InvalidArgument", f"Bad fault rule: {exc}") from exc
             runtime.faults.add(rule, account)
-        elif request.method == "DELETE":
+            return json_response({"rule": asdict(rule), "faults": runtime.faults.list(account)})
+        if request.method == "DELETE":
             runtime.faults.clear(account)
         return json_response({"faults": runtime.faults.list(account)})
 
     @bp.route("/requests", methods=["GET", "DELETE"])
     def requests_journal() -> Response:
-        account = runtime.account(request.args.get("account"))
+        account = runtime.account(_account({}))
         if request.method == "DELETE":
             runtime.journal.clear(account)
             return json_response({"requests": []})
         status = request.args.get("status")
-        if status is not None and not status.isdigit():
+        if status is not None and ascii_int(status) is None:
             raise ImmError("InvalidArgument", "status must be an HTTP status code.")
         entries = runtime.journal.query(
             action=request.args.get("action"),
@@ -164,7 +176,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
     def current_test() -> Response:
         """The pytest plugin names the test that runs, so journal entries can be found by test."""
         body = _body()
-        account = runtime.account(body.get("account") or request.args.get("account"))
+        account = runtime.account(_account(body))
         name = body.get("name")
         if name is not None and not isinstance(name, str):
             raise ImmError("InvalidArgument", "name must be a string or null.")
@@ -174,7 +186,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
     @bp.route("/labels", methods=["GET", "PUT", "DELETE"])
     def labels() -> Response:
         body = _body() if request.method == "PUT" else {}
-        account = runtime.account(body.get("account") or request.args.get("account"))
+        account = runtime.account(_account(body))
         if request.method == "PUT":
             pattern, given = body.get("uri"), body.get("labels")
             if not isinstance(pattern, str) or not isinstance(given, list):
@@ -189,7 +201,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
     @bp.post("/tasks/<task_id>/<action>")
     def end_task(task_id: str, action: str) -> Response:
         body = _body()
-        account = runtime.account(body.get("account") or request.args.get("account"))
+        account = runtime.account(_account(body))
         if action == "complete":
             failure = None
         elif action == "fail":
@@ -212,7 +224,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
     @bp.route("/task-policy", methods=["GET", "PUT", "DELETE"])
     def task_policy() -> Response:
         body = _body() if request.method == "PUT" else {}
-        account = runtime.account(body.get("account") or request.args.get("account"))
+        account = runtime.account(_account(body))
         if request.method != "GET" and account is None:
             raise ImmError(
                 "InvalidArgument",
@@ -233,7 +245,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
 
     @bp.route("/notifications", methods=["GET", "DELETE"])
     def notification_outbox() -> Response:
-        account = runtime.account(request.args.get("account"))
+        account = runtime.account(_account({}))
         owners = [account] if account else runtime.store.accounts(notifications.KIND)
         if request.method == "DELETE":
             for owner in owners:
@@ -254,6 +266,14 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
         return json_response({"notifications": collect()})
 
     return bp
+
+
+def _account(body: dict[str, Any]) -> str | None:
+    """The AccessKeyId a call names (body, then query), or None for the whole emulator."""
+    value = body.get("account") or request.args.get("account")
+    if value is not None and not isinstance(value, str):
+        raise ImmError("InvalidArgument", "account must be an AccessKeyId (a string).")
+    return value or None
 
 
 def _float_arg(name: str, default: float, low: float, high: float) -> float:

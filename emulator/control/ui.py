@@ -7,6 +7,7 @@ buckets and objects per account, then the request journal and the notification o
 from __future__ import annotations
 
 from importlib import resources
+from urllib.parse import urlencode
 
 from flask import Response, render_template_string, request
 
@@ -74,6 +75,7 @@ def render_dashboard(runtime: Runtime) -> Response:
     html = render_template_string(
         PAGE, version=__version__, region=runtime.config.region, auth=runtime.config.auth,
         now=format_rfc3339(runtime.clock.now_ns()), refresh=2, account=only, accounts=accounts,
+        keep=urlencode({"token": request.args["token"]}) if "token" in request.args else "",
         journal=runtime.journal.query(account=only, limit=50)[::-1], journal_size=runtime.journal.size,
         outbox=sorted(outbox, key=lambda e: e["created"])[-20:][::-1],
     )  # fmt: skip

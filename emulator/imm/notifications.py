@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import threading
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -95,7 +97,10 @@ def publish(ctx: Context, task: dict, content: dict[str, Any]) -> list[dict]:
             project=task["ProjectName"],
             created=format_rfc3339(now_ns),
         )
-        ctx.store.put(KIND, ctx.account, f"{now_ns:020d}-{next(_SEQUENCE):012d}", entry)
+        # The random part keeps keys unique after a restart with a frozen (persisted) clock.
+        ctx.store.put(
+            KIND, ctx.account, f"{now_ns:020d}-{next(_SEQUENCE):012d}-{uuid.uuid4().hex[:8]}", entry
+        )
         for deliver in ctx.services.on_notification:
             deliver(entry)
     _trim(ctx)
@@ -128,11 +133,12 @@ def clear(ctx: Context) -> None:
 def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
     """Block until ``condition()`` holds (rechecked when a notification arrives) or ``timeout`` passes.
 
-    Counts fixed waits instead of reading a clock: under freezegun the clocks stand still."""
-    step = 0.05
+    Elapsed time comes from ``os.times()``: freezegun stops the ``time`` clocks, not the process's."""
+    deadline = os.times().elapsed + timeout
     with _arrived:
-        for _ in range(max(1, int(timeout / step))):
-            if condition():
-                return True
-            _arrived.wait(step)
-    return condition()
+        while not condition():
+            remaining = deadline - os.times().elapsed
+            if remaining <= 0:
+                return False
+            _arrived.wait(min(remaining, 0.05))
+    return True

@@ -27,7 +27,7 @@ class Policy:
             return cls(text)
         if text.startswith("polls:"):
             count = text.removeprefix("polls:")
-            if count.isdigit() and int(count) >= 1:
+            if count.isascii() and count.isdigit() and int(count) >= 1:
                 return cls("polls", int(count))
         else:
             try:

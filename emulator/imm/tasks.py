@@ -130,8 +130,10 @@ def load(ctx: Context, project: str, task_id: str, task_type: str, *, read: bool
     if task is None or task["TaskType"] != task_type:
         raise not_found("task")
     if task["status"] == "Running" and read and Policy.parse(task["policy"]).kind == "polls":
-        task["reads"] += 1
-        ctx.store.update(KIND, ctx.account, _key(task), lambda doc: {**doc, "reads": task["reads"]})
+        counted = ctx.store.update(
+            KIND, ctx.account, _key(task), lambda doc: {**doc, "reads": doc["reads"] + 1}
+        )
+        task = counted or task
     return advance(ctx, task)
 
 
@@ -457,6 +459,13 @@ def _decode_token(token: str, sort: str, order: str, account: str, project: str)
         last = data["k"]
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
         valid, last = False, None
+    shape = [str] if sort == "TaskId" else [int, str]
+    if valid and not (
+        isinstance(last, list)
+        and len(last) == len(shape)
+        and all(isinstance(v, t) and not isinstance(v, bool) for v, t in zip(last, shape, strict=True))
+    ):
+        valid = False
     if not valid or not isinstance(last, list):
         raise invalid_argument(
             f"The parameter NextToken is invalid: {token!r} was not issued by ListTasks for "

@@ -19,7 +19,7 @@ from urllib.parse import unquote, unquote_to_bytes
 from flask import Response, request
 
 from ..clock import format_rfc3339
-from ..errors import OssError
+from ..errors import OssError, ascii_int
 from ..protocol import oss_xml as xml
 from ..runtime import Runtime
 from ..state.blobs import CHUNK, read_chunks
@@ -363,10 +363,16 @@ def _new_object() -> NewObject:
 
 
 def _body_chunks() -> Iterator[bytes]:
+    """The upload, chunk by chunk; more than 5 GiB is refused, declared or not (chunked uploads)."""
     length = request.content_length
     if length is not None and length > MAX_OBJECT_SIZE:
         raise OssError("EntityTooLarge", extra={"MaxSizeAllowed": str(MAX_OBJECT_SIZE)})
-    yield from read_chunks(request.stream, length)
+    received = 0
+    for chunk in read_chunks(request.stream, length):
+        received += len(chunk)
+        if received > MAX_OBJECT_SIZE:
+            raise OssError("EntityTooLarge", extra={"MaxSizeAllowed": str(MAX_OBJECT_SIZE)})
+        yield chunk
 
 
 def _small_body() -> bytes:
@@ -419,7 +425,12 @@ def _get_object(runtime: Runtime, account: str, bucket: str, info: ObjectInfo) -
                          "Cache-Control"), ("response-content-disposition", "Content-Disposition"),
                          ("response-content-encoding", "Content-Encoding")):  # fmt: skip
         if name in request.args:
-            headers[header] = request.args[name]
+            value = request.args[name]
+            if any(c in value for c in "\r\n\0"):
+                raise OssError(
+                    "InvalidArgument", f"{name} may not hold line breaks.", extra={"ArgumentName": name}
+                )
+            headers[header] = value
     span = _range(request.headers.get("Range", ""), info.size)
     status, start, length = 200, 0, info.size
     if span is not None:
@@ -430,7 +441,9 @@ def _get_object(runtime: Runtime, account: str, bucket: str, info: ObjectInfo) -
         headers.pop("Content-MD5", None)
     reader = runtime.oss.open(account, bucket, info)
     headers["Content-Length"] = str(length)
-    return Response(_stream(reader, start, length), status, headers, direct_passthrough=True)
+    response = Response(_stream(reader, start, length), status, headers, direct_passthrough=True)
+    response.call_on_close(reader.close)  # also when the body is never iterated
+    return response
 
 
 def _range(header: str, size: int) -> tuple[int, int] | None:
@@ -567,14 +580,28 @@ def _list_parts(runtime: Runtime, account: str, bucket: str, key: str) -> Respon
 
 
 def _list_uploads(runtime: Runtime, account: str, bucket: str) -> Response:
-    prefix = request.args.get("prefix", "")
+    args = request.args
+    prefix, key_marker, id_marker = (
+        args.get("prefix", ""),
+        args.get("key-marker", ""),
+        args.get("upload-id-marker", ""),
+    )
     max_uploads = _int_arg("max-uploads", 1000, 1, 1000)
-    uploads = [u for u in runtime.oss.uploads(account, bucket) if u["key"].startswith(prefix)]
+    uploads = sorted(
+        (u for u in runtime.oss.uploads(account, bucket) if u["key"].startswith(prefix)),
+        key=lambda u: (u["key"], u["upload_id"]),
+    )
+    if key_marker:  # after the marker: a later key, or (with an upload-id-marker) the same key, later id
+        uploads = [
+            u
+            for u in uploads
+            if u["key"] > key_marker or (id_marker and u["key"] == key_marker and u["upload_id"] > id_marker)
+        ]
     page, truncated = uploads[:max_uploads], len(uploads) > max_uploads
     children = [
         ("Bucket", bucket),
-        ("KeyMarker", ""),
-        ("UploadIdMarker", ""),
+        ("KeyMarker", key_marker),
+        ("UploadIdMarker", id_marker),
         ("NextKeyMarker", page[-1]["key"] if truncated else ""),
         ("NextUploadIdMarker", page[-1]["upload_id"] if truncated else ""),
         ("Delimiter", ""),
@@ -597,13 +624,14 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     text = request.args.get(name, "")
     if text == "":
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
+    value = ascii_int(text)
+    if value is None or not low <= value <= high:
         raise OssError(
             "InvalidArgument",
             f"{name} must be an integer between {low} and {high}.",
             extra={"ArgumentName": name, "ArgumentValue": text},
         )
-    return int(text)
+    return value
 
 
 def _not_emulated(what: str) -> OssError:

@@ -92,6 +92,10 @@ def _filesystem_errors(method: Callable) -> Callable:
     def wrapper(self: MountedBucket, key: str, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, key, *args, **kwargs)
+        except PermissionError:
+            raise OssError(
+                "AccessDenied", "The emulator may not read or write this file.", extra={"Key": key}
+            ) from None
         except OSError as exc:
             raise OssError(
                 "InvalidObjectName",
@@ -222,7 +226,11 @@ class MountedBucket:
     def iter_objects(self, prefix: str, after: str) -> Iterator[ObjectInfo]:
         for key, path, stat in sorted(self._walk(prefix)):
             if key > after:
-                yield self._info(key, path, stat)
+                try:
+                    info = self._info(key, path, stat)
+                except OSError:  # unreadable, or gone since the walk: not listed
+                    continue
+                yield info
 
     def _walk(self, prefix: str) -> Iterator[tuple[str, Path, os.stat_result]]:
         # Only folders that can hold keys with this prefix are entered; a symlinked file is listed only if

@@ -96,7 +96,11 @@ class Oss:
         return info
 
     def open(self, account: str, bucket: str, info: ObjectInfo) -> BinaryIO:
-        return self.bucket(account, bucket).open(info)
+        """The object's bytes; NoSuchKey if it was overwritten or deleted since ``info`` was read."""
+        try:
+            return self.bucket(account, bucket).open(info)
+        except FileNotFoundError:
+            raise OssError("NoSuchKey", extra={"Key": info.key}) from None
 
     def put(
         self,

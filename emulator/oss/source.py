@@ -29,7 +29,12 @@ class OssSource:
         self.identity = _identity(oss, bucket, info)
 
     def open(self) -> BinaryIO:
-        return self._oss.open(self._account, self.bucket, self.info)
+        try:
+            return self._oss.open(self._account, self.bucket, self.info)
+        except OssError:
+            raise ImmError(
+                "ResourceNotFound", f"The specified resource object is not found: {self.uri}."
+            ) from None
 
     def sibling(self, reference: str) -> OssSource | None:
         """An object named relative to this one (``seg1.ts``, ``../a/b.ts``) or by ``oss://`` URI."""

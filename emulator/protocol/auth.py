@@ -17,7 +17,7 @@ from . import signatures as sig
 from .rpc import HttpRequest
 
 SKEW_SECONDS = 15 * 60
-_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$")
+_TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$")
 
 
 @dataclass(frozen=True)
@@ -145,13 +145,17 @@ class Authenticator:
         return key
 
     def _check_timestamp(self, value: str) -> None:
-        if not _TIMESTAMP.match(value):
+        try:
+            signed_at = parse_rfc3339(value) / NS if _TIMESTAMP.match(value) else None
+        except ValueError:
+            signed_at = None
+        if signed_at is None:
             raise ImmError(
                 "InvalidTimeStamp.Format",
                 f"Specified time stamp or date value is not well formatted: {value!r}; "
                 "expected UTC yyyy-MM-ddTHH:mm:ssZ.",
             )
-        skew = abs(parse_rfc3339(value) / NS - self._clock.wall())
+        skew = abs(signed_at - self._clock.wall())
         if skew > SKEW_SECONDS:
             raise ImmError(
                 "InvalidTimeStamp.Expired",

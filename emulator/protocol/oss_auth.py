@@ -15,9 +15,10 @@ from urllib.parse import quote
 
 from ..clock import Clock
 from ..config import AccessKey
-from ..errors import OssError
+from ..errors import OssError, ascii_int
 from .auth import SKEW_SECONDS, Authenticator, Caller
 from .rpc import HttpRequest
+from .signatures import same
 
 # Sub-resources that enter the v1 CanonicalizedResource. oss2 and oss-v2 sign with different lists;
 # a request verifies if it matches either client's computation.
@@ -49,7 +50,7 @@ OSS2_SUBRESOURCES = _COMMON_SUBRESOURCES | frozenset(
 V4_DEFAULT_SIGNED = ("content-type", "content-md5")
 _V1_HEADER = re.compile(r"^OSS ([^:\s]+):(\S+)$")
 _V4_HEADER = re.compile(r"^OSS4-HMAC-SHA256\s+(.*)$")
-_V4_DATE = re.compile(r"^\d{8}T\d{6}Z$")
+_V4_DATE = re.compile(r"^[0-9]{8}T[0-9]{6}Z$")
 
 
 def v1_string_to_sign(method: str, headers: dict[str, str], date: str, resource: str) -> str:
@@ -169,7 +170,7 @@ class OssAuthenticator:
         for subresources in (OSS2_SUBRESOURCES, OSS_V2_SUBRESOURCES):
             resource = v1_resource(bucket, key, params, subresources)
             string_to_sign = v1_string_to_sign(method, headers, date, resource)
-            if hmac.compare_digest(v1_signature(found.secret, string_to_sign), signature):
+            if same(v1_signature(found.secret, string_to_sign), signature):
                 return
             candidates.append(string_to_sign)
         raise _mismatch(candidates[0], found.access_key_id, signature)
@@ -190,7 +191,7 @@ class OssAuthenticator:
         canonical = v4_canonical_request(request.method, bucket, key, params, headers, additional, payload)
         string_to_sign, expected = v4_signature(found.secret, scope, date_time, canonical)
         provided = fields.get("Signature", "")
-        if not hmac.compare_digest(expected, provided):
+        if not same(expected, provided):
             raise _mismatch(string_to_sign, access_key_id, provided, canonical)
         self._check_token(found, headers.get("x-oss-security-token"))
         return Caller(access_key_id, found.account_id, "OSS4-HMAC-SHA256", True)
@@ -208,7 +209,7 @@ class OssAuthenticator:
         date_time = query.get("x-oss-date", "")
         self._check_v4_date(date_time, scope, skew=False)
         expires = query.get("x-oss-expires", "")
-        if not expires.isdigit() or _v4_epoch(date_time) + int(expires) < self._clock.wall():
+        if ascii_int(expires) is None or _v4_epoch(date_time) + int(expires) < self._clock.wall():
             raise OssError("AccessDenied", "Request has expired.", extra={"Expires": expires})
         additional = [h for h in query.get("x-oss-additional-headers", "").split(";") if h]
         signed = [(k, v) for k, v in params if k != "x-oss-signature"]
@@ -217,7 +218,7 @@ class OssAuthenticator:
         )
         string_to_sign, expected = v4_signature(found.secret, scope, date_time, canonical)
         provided = query.get("x-oss-signature", "")
-        if not hmac.compare_digest(expected, provided):
+        if not same(expected, provided):
             raise _mismatch(string_to_sign, access_key_id, provided, canonical)
         self._check_token(found, query.get("x-oss-security-token"))
         return Caller(access_key_id, found.account_id, "OSS4-query", True)
@@ -286,7 +287,7 @@ def _v4_fields(authorization: str) -> dict[str, str]:
 
 def _scope(credential: str) -> str:
     parts = credential.split("/")
-    if len(parts) != 5 or parts[4] != "aliyun_v4_request" or not re.match(r"^\d{8}$", parts[1]):
+    if len(parts) != 5 or parts[4] != "aliyun_v4_request" or not re.match(r"^[0-9]{8}$", parts[1]):
         raise OssError(
             "AccessDenied",
             "The Credential must be AK/YYYYMMDD/region/oss/aliyun_v4_request.",
@@ -296,7 +297,12 @@ def _scope(credential: str) -> str:
 
 
 def _v4_epoch(date_time: str) -> float:
-    return datetime.strptime(date_time, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc).timestamp()
+    try:
+        return datetime.strptime(date_time, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc).timestamp()
+    except ValueError:
+        raise OssError(
+            "AccessDenied", "x-oss-date is not a real date and time.", extra={"x-oss-date": date_time}
+        ) from None
 
 
 def _mismatch(

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 from xml.sax.saxutils import escape
 
-from ..errors import OssError
+from ..errors import OssError, ascii_int
 
 MAX_XML_BODY = 2 << 20
 Node = tuple[str, Any]
@@ -84,7 +84,8 @@ def parse_complete(body: bytes) -> list[tuple[int, str]]:
     parts = []
     for part in element.findall("Part"):
         number = (part.findtext("PartNumber") or "").strip()
-        if not number.isdigit():
+        value = ascii_int(number)
+        if value is None:
             raise OssError("MalformedXML", f"PartNumber {number!r} is not a number.")
-        parts.append((int(number), (part.findtext("ETag") or "").strip()))
+        parts.append((value, (part.findtext("ETag") or "").strip()))
     return parts

@@ -35,10 +35,6 @@ class Blob:
     crc64: int
 
 
-class TooLarge(Exception):
-    """The stream went past the size the caller allowed; nothing was kept."""
-
-
 class BlobStore:
     def __init__(self, root: str | Path, *, durable: bool = False) -> None:
         self.root = Path(root)
@@ -48,7 +44,7 @@ class BlobStore:
     def path(self, blob_id: str) -> Path:
         return self.root / blob_id[:2] / blob_id
 
-    def write(self, chunks: Iterable[bytes], *, limit: int | None = None) -> Blob:
+    def write(self, chunks: Iterable[bytes]) -> Blob:
         blob_id = uuid.uuid4().hex
         md5, crc, size = hashlib.md5(), 0, 0
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-")
@@ -58,8 +54,6 @@ class BlobStore:
                     if not chunk:
                         continue
                     size += len(chunk)
-                    if limit is not None and size > limit:
-                        raise TooLarge(size)
                     md5.update(chunk)
                     crc = crc64(chunk, crc)
                     out.write(chunk)

@@ -12,7 +12,14 @@ import threading
 from typing import Any
 
 SECRET_PARAMS = frozenset(
-    {"Signature", "SecurityToken", "AccessKeySecret", "x-oss-signature", "security-token"}
+    {
+        "Signature",
+        "SecurityToken",
+        "AccessKeySecret",
+        "x-oss-signature",
+        "security-token",
+        "x-oss-security-token",
+    }
 )
 
 

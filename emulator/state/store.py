@@ -1,9 +1,9 @@
 """The Store interface: the only place the emulator keeps anything.
 
 State is a set of collections (``kind``), each partitioned by account and ordered by key, holding
-JSON-able documents. That one shape serves projects, tasks, buckets and nonces alike, and maps one to
-one onto a SQLite table later. Implementations copy documents in and out, so callers never share a
-mutable dict with the store.
+JSON-able documents. That one shape serves projects, tasks, buckets, objects and notifications alike,
+and maps one to one onto a SQLite table (``SqliteStore``). Implementations copy documents in and out,
+so callers never share a mutable dict with the store.
 """
 
 from __future__ import annotations
