@@ -1,7 +1,7 @@
 """Load: 8 concurrent SDK clients for 60 s of mixed create / get / list / detect against
 `imm-emulator serve`, and the same shape of load against moto's server, in one run.
 
-    python bench/load.py [--seconds 60] [--clients 8] [--data-dir DIR]
+    python bench/load.py [--seconds 60] [--clients 8] [--data-dir DIR] [--server waitress]
 
 Reports throughput, p50 / p99 latency per operation, errors (target 0) and the server's RSS (peak and
 at the end), for both servers. moto's mix: StartTranscriptionJob (create), GetTranscriptionJob (get),
@@ -82,6 +82,7 @@ def imm_load(args: argparse.Namespace) -> float:
     command = [sys.executable, "-m", "imm_emulator.cli", "serve", "--port", "0", "--task-duration", "polls:2"]
     if args.data_dir:
         command += ["--data-dir", args.data_dir]
+    command += ["--server", args.server]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         url = server.stdout.readline().rsplit(" ", 1)[1].strip()
@@ -116,7 +117,7 @@ def imm_load(args: argparse.Namespace) -> float:
             return "DetectMediaMeta"
 
         latencies, errors, elapsed = run_load(args.seconds, args.clients, operation)
-        return report("imm-emulator", latencies, errors, elapsed, server.pid)
+        return report(f"imm-emulator ({args.server})", latencies, errors, elapsed, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -200,6 +201,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--data-dir", default="")
+    parser.add_argument("--server", default="werkzeug", choices=["werkzeug", "waitress"])
     args = parser.parse_args()
     ours = imm_load(args)
     theirs = moto_load(args)
