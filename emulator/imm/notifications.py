@@ -135,10 +135,10 @@ def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
 
     Elapsed time comes from ``os.times()``: freezegun stops the ``time`` clocks, not the process's."""
     deadline = os.times().elapsed + timeout
-    with _arrived:
-        while not condition():
-            remaining = deadline - os.times().elapsed
-            if remaining <= 0:
-                return False
+    while not condition():  # not under _arrived: publish() takes it inside a store transaction
+        remaining = deadline - os.times().elapsed
+        if remaining <= 0:
+            return False
+        with _arrived:
             _arrived.wait(min(remaining, 0.05))
     return True

@@ -111,14 +111,16 @@ def create(ctx: Context, task_type: str, params: dict[str, Any]) -> dict:
     duration = policy.duration_ns(media_seconds)
     if duration is not None:
         task["due_ns"] = now + duration
-    ctx.store.put(KIND, ctx.account, _key(task), task)
-    ctx.store.put(EXPIRY_INDEX, ctx.account, _expiry_key(task), {"key": _key(task)})
-    ctx.store.put(BY_START, ctx.account, _by_start_key(task), {"key": _key(task)})
-    ctx.store.put(BY_END, ctx.account, _by_end_key(task), {"key": _key(task)})
-    if duration == 0:
-        task = finish(ctx, task)
-    elif task["due_ns"] is not None:
-        ctx.store.put(DUE_INDEX, ctx.account, _key(task), {"due_ns": task["due_ns"]})
+    outcome = _outcome(ctx, task) if duration == 0 else None
+    with ctx.store.transaction():  # the task, its indexes and (if instant) its end land together
+        ctx.store.put(KIND, ctx.account, _key(task), task)
+        ctx.store.put(EXPIRY_INDEX, ctx.account, _expiry_key(task), {"key": _key(task)})
+        ctx.store.put(BY_START, ctx.account, _by_start_key(task), {"key": _key(task)})
+        ctx.store.put(BY_END, ctx.account, _by_end_key(task), {"key": _key(task)})
+        if outcome is not None:
+            return _settle(ctx, task, outcome)
+        if task["due_ns"] is not None:
+            ctx.store.put(DUE_INDEX, ctx.account, _key(task), {"due_ns": task["due_ns"]})
     return task
 
 
@@ -149,6 +151,11 @@ def advance(ctx: Context, task: dict) -> dict:
 
 def finish(ctx: Context, task: dict, failure: tuple[str, str] | None = None) -> dict:
     """Run the task's result (or fail it), store the outcome and send the notifications, once."""
+    return _settle(ctx, task, _outcome(ctx, task, failure))
+
+
+def _outcome(ctx: Context, task: dict, failure: tuple[str, str] | None = None) -> dict[str, Any]:
+    """How the task ends; computed before any write, so the store is never held while labels derive."""
     if failure is None and task.get("pending_error"):
         failure = tuple(task["pending_error"])
     result: dict[str, Any] = {}
@@ -159,14 +166,16 @@ def finish(ctx: Context, task: dict, failure: tuple[str, str] | None = None) -> 
             failure = (error.code, error.message)
     # A task the ticker or a reader notices late still ended when it was due.
     end_ns = ctx.now_ns() if task["due_ns"] is None else min(ctx.now_ns(), task["due_ns"])
-    end_ns = max(end_ns, task["start_ns"])
-    outcome = {
+    return {
         "status": "Failed" if failure else "Succeeded",
         "code": failure[0] if failure else "",
         "message": failure[1] if failure else "",
-        "end_ns": end_ns,
+        "end_ns": max(end_ns, task["start_ns"]),
         "result": result,
     }
+
+
+def _settle(ctx: Context, task: dict, outcome: dict[str, Any]) -> dict:
     won = False
 
     def settle(doc: dict) -> dict:
@@ -176,14 +185,15 @@ def finish(ctx: Context, task: dict, failure: tuple[str, str] | None = None) -> 
             doc.update(outcome)
         return doc
 
-    stored = ctx.store.update(KIND, ctx.account, _key(task), settle)
-    ctx.store.delete(DUE_INDEX, ctx.account, _key(task))
-    if stored is None:
-        return {**task, **outcome}
-    if won:
-        ctx.store.delete(BY_END, ctx.account, _by_end_key(task))
-        ctx.store.put(BY_END, ctx.account, _by_end_key(stored), {"key": _key(stored)})
-        notifications.publish(ctx, stored, notifications.task_content(stored, stored["result"]))
+    with ctx.store.transaction():
+        stored = ctx.store.update(KIND, ctx.account, _key(task), settle)
+        ctx.store.delete(DUE_INDEX, ctx.account, _key(task))
+        if stored is None:
+            return {**task, **outcome}
+        if won:
+            ctx.store.delete(BY_END, ctx.account, _by_end_key(task))
+            ctx.store.put(BY_END, ctx.account, _by_end_key(stored), {"key": _key(stored)})
+            notifications.publish(ctx, stored, notifications.task_content(stored, stored["result"]))
     return stored
 
 
@@ -222,12 +232,13 @@ def purge_expired(ctx: Context) -> None:
         batch = ctx.store.scan(EXPIRY_INDEX, ctx.account, limit=16)
         expired = [(key, entry) for key, entry in batch if int(key.split("/", 1)[0]) <= horizon]
         for key, entry in expired:
-            task = ctx.store.pop(KIND, ctx.account, entry["key"])
-            ctx.store.delete(EXPIRY_INDEX, ctx.account, key)
-            ctx.store.delete(DUE_INDEX, ctx.account, entry["key"])
-            if task is not None:
-                ctx.store.delete(BY_START, ctx.account, _by_start_key(task))
-                ctx.store.delete(BY_END, ctx.account, _by_end_key(task))
+            with ctx.store.transaction():
+                task = ctx.store.pop(KIND, ctx.account, entry["key"])
+                ctx.store.delete(EXPIRY_INDEX, ctx.account, key)
+                ctx.store.delete(DUE_INDEX, ctx.account, entry["key"])
+                if task is not None:
+                    ctx.store.delete(BY_START, ctx.account, _by_start_key(task))
+                    ctx.store.delete(BY_END, ctx.account, _by_end_key(task))
         if len(expired) < len(batch) or not batch:
             return
 
@@ -235,11 +246,12 @@ def purge_expired(ctx: Context) -> None:
 def delete_project_tasks(ctx: Context, project: str) -> None:
     """A deleted project takes its tasks with it."""
     for key, task in ctx.store.scan(KIND, ctx.account, prefix=f"{project}/"):
-        ctx.store.delete(KIND, ctx.account, key)
-        ctx.store.delete(EXPIRY_INDEX, ctx.account, _expiry_key(task))
-        ctx.store.delete(BY_START, ctx.account, _by_start_key(task))
-        ctx.store.delete(BY_END, ctx.account, _by_end_key(task))
-        ctx.store.delete(DUE_INDEX, ctx.account, key)
+        with ctx.store.transaction():
+            ctx.store.delete(KIND, ctx.account, key)
+            ctx.store.delete(EXPIRY_INDEX, ctx.account, _expiry_key(task))
+            ctx.store.delete(BY_START, ctx.account, _by_start_key(task))
+            ctx.store.delete(BY_END, ctx.account, _by_end_key(task))
+            ctx.store.delete(DUE_INDEX, ctx.account, key)
 
 
 projects.ON_DELETE.append(delete_project_tasks)

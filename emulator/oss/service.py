@@ -253,10 +253,13 @@ class Oss:
 
     def abort(self, account: str, bucket: str, key: str, upload_id: str) -> None:
         self.upload(account, bucket, key, upload_id)
-        for part in self.parts(account, bucket, upload_id):
-            self.store.delete(PART_KIND, account, f"{bucket}/{upload_id}/{part.number:05d}")
+        parts = self.parts(account, bucket, upload_id)
+        with self.store.transaction():
+            for part in parts:
+                self.store.delete(PART_KIND, account, f"{bucket}/{upload_id}/{part.number:05d}")
+            self.store.delete(UPLOAD_KIND, account, f"{bucket}/{upload_id}")
+        for part in parts:  # after the commit: a crash may leave a stray file, never a part without one
             self.blobs.delete(part.blob)
-        self.store.delete(UPLOAD_KIND, account, f"{bucket}/{upload_id}")
 
     def uploads(self, account: str, bucket: str) -> list[dict]:
         self.bucket(account, bucket)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .store import Store
@@ -35,6 +36,7 @@ class SqliteStore(Store):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
+        self._depth = 0  # transactions open in the thread holding the lock
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
@@ -82,8 +84,8 @@ class SqliteStore(Store):
             return cursor.rowcount == 1
 
     def put(self, kind: str, account: str, key: str, doc: dict) -> dict | None:
-        with self._lock:
-            return self._transaction(lambda: self._replace(kind, account, key, doc))
+        with self.transaction():
+            return self._replace(kind, account, key, doc)
 
     def _replace(self, kind: str, account: str, key: str, doc: dict) -> dict | None:
         old = self.get(kind, account, key)
@@ -104,8 +106,8 @@ class SqliteStore(Store):
             )
             return new
 
-        with self._lock:
-            return self._transaction(run)
+        with self.transaction():
+            return run()
 
     def delete(self, kind: str, account: str, key: str) -> bool:
         with self._lock:
@@ -123,8 +125,8 @@ class SqliteStore(Store):
                 )
             return old
 
-        with self._lock:
-            return self._transaction(run)
+        with self.transaction():
+            return run()
 
     def scan(
         self,
@@ -172,12 +174,24 @@ class SqliteStore(Store):
             else:
                 self._db.execute("DELETE FROM docs WHERE account=?", (account,))
 
-    def _transaction(self, run: Callable[[], dict | None]) -> dict | None:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            result = run()
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-        return result
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+            finally:
+                self._depth = 0

@@ -13,6 +13,7 @@ import pickle
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 
 class Store(ABC):
@@ -63,6 +64,11 @@ class Store(ABC):
     def reset(self, account: str | None = None) -> None:
         """Forget everything (of one account, if given)."""
 
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """Group writes: other threads see all of them or none, and after a crash (or an exception, in a
+        durable store) either all of them are there or none is. Transactions nest."""
+
     def close(self) -> None:  # noqa: B027  (a no-op unless the backend holds files)
         """Release files and connections."""
 
@@ -90,6 +96,11 @@ class MemoryStore(Store):
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._data: dict[tuple[str, str], _Collection] = {}
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._lock:  # nothing survives a crash here, so isolation is all there is to give
+            yield
 
     def _collection(self, kind: str, account: str) -> _Collection:
         coll = self._data.get((kind, account))

@@ -29,14 +29,14 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                with receiver.arrived:
+                with receiver.arrived:  # recorded before answering: the next one is sent after the answer
+                    status = receiver.statuses.pop(0) if receiver.statuses else 200
                     receiver.bodies.append(body)
                     receiver.answered.append(status)
                     receiver.arrived.notify_all()
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -112,3 +112,43 @@ def test_sqlite_keeps_documents_across_reopen_and_refuses_newer_schemas(tmp_path
     db.close()
     with pytest.raises(RuntimeError, match="schema version 99"):
         SqliteStore(path)
+
+
+def test_transactions_are_isolated_and_nest(make_store) -> None:
+    store = make_store()
+    seen: list[int] = []
+    inside = threading.Event()
+
+    def reader() -> None:
+        inside.wait()
+        seen.append(store.count("k", "acct"))  # blocks until the transaction ends
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    with store.transaction():
+        store.put("k", "acct", "a", {})
+        with store.transaction():
+            store.put("k", "acct", "b", {})
+        inside.set()
+        thread.join(timeout=0.2)
+        assert thread.is_alive(), "another thread read inside the transaction"
+        store.put("k", "acct", "c", {})
+    thread.join()
+    assert seen == [3]
+
+
+def test_sqlite_transaction_rolls_back_on_error_and_survives_reopen(tmp_path) -> None:
+    path = tmp_path / "state.sqlite3"
+    store = SqliteStore(path)
+    store.put("k", "acct", "kept", {})
+    with pytest.raises(RuntimeError), store.transaction():
+        store.put("k", "acct", "a", {})
+        store.update("k", "acct", "kept", lambda doc: {"changed": True})
+        with store.transaction():
+            store.delete("k", "acct", "kept")
+        raise RuntimeError("crash")
+    with store.transaction():
+        store.put("k", "acct", "b", {})
+    store.close()
+    reopened = SqliteStore(path)
+    assert reopened.scan("k", "acct") == [("b", {}), ("kept", {})]
