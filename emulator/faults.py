@@ -141,7 +141,8 @@ class Faults:
                 doc["times"] -= 1
             return doc
 
-        doc = self._store.update(KIND, owner, rule_id, draw)
-        if doc is not None and doc["times"] == 0:
-            self._store.delete(KIND, owner, rule_id)
+        with self._store.transaction():  # no other request may see the spent rule (times 0 is invalid)
+            doc = self._store.update(KIND, owner, rule_id, draw)
+            if doc is not None and doc["times"] == 0:
+                self._store.delete(KIND, owner, rule_id)
         return fired

@@ -93,12 +93,19 @@ class Server:
     def stop(self) -> None:
         if self.runtime.config.server == "waitress":
             self._waitress.task_dispatcher.shutdown()
-            for dispatcher in list(self._map.values()):
-                dispatcher.close()
+
+            def close_all() -> None:  # the loop ends once its map is empty
+                for dispatcher in list(self._map.values()):
+                    dispatcher.close()
+
+            if self._thread is not None:  # closed by the loop thread itself: no select() on a closed fd
+                self._waitress.trigger.pull_trigger(close_all)
+            else:
+                close_all()
         else:
             self._wsgi.shutdown()
             self._wsgi.server_close()
-        self._socket.close()
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        self._socket.close()  # after the loop ended: its select() may still be watching this socket

@@ -1,4 +1,5 @@
-"""Parallel clients, on both backends: no lost update, no duplicated TaskId, no torn ListTasks page."""
+"""Parallel clients, on both backends and both HTTP servers: no lost update, no duplicated TaskId,
+no torn ListTasks page."""
 
 from __future__ import annotations
 
@@ -14,10 +15,13 @@ from tests.helpers import media
 TYPE = "VideoLabelClassification"
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "sqlite+waitress"])
 def emu(request, tmp_path):
-    data_dir = str(tmp_path / "data") if request.param == "sqlite" else ""
-    with Emulator(data_dir=data_dir, task_duration="instant") as emulator:
+    data_dir = str(tmp_path / "data") if request.param.startswith("sqlite") else ""
+    server = "waitress" if request.param.endswith("waitress") else "werkzeug"
+    if server == "waitress":
+        pytest.importorskip("waitress")
+    with Emulator(data_dir=data_dir, task_duration="instant", server=server) as emulator:
         emulator.client().create_project(m.CreateProjectRequest(project_name="p"))
         emulator.put_object("media", "v.mp4", media("mp4_h264_aac.mp4"))
         yield emulator

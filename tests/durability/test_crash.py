@@ -1,9 +1,11 @@
 """Kill -9 under load: a server with --data-dir, four clients writing, killed at random moments and
-restarted 20 times; every acknowledged project, task, result and object is there, byte for byte."""
+restarted 20 times (alternating the werkzeug and waitress servers); every acknowledged project, task,
+result and object is there, byte for byte."""
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import random
 import signal
@@ -22,9 +24,10 @@ from tests.helpers import media
 ROUNDS = 20
 CLIENTS = 4
 TYPE = "VideoLabelClassification"
+SERVERS = ["werkzeug"] + (["waitress"] if importlib.util.find_spec("waitress") else [])
 
 
-def start(data_dir: str) -> tuple[subprocess.Popen, str]:
+def start(data_dir: str, server: str = "werkzeug") -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -37,6 +40,8 @@ def start(data_dir: str) -> tuple[subprocess.Popen, str]:
             data_dir,
             "--task-duration",
             "instant",
+            "--server",
+            server,
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -149,7 +154,7 @@ def test_kill_minus_nine_under_load_loses_nothing_acknowledged(tmp_path) -> None
             stop.set()
             for worker in workers:
                 worker.join(timeout=30)
-            proc, url = start(data_dir)
+            proc, url = start(data_dir, SERVERS[round_number % len(SERVERS)])
             verify(url, acked)
         assert len(acked.projects) > 20 and len(acked.objects) > 20 and len(acked.tasks) > 5
     finally:

@@ -57,6 +57,16 @@ def test_drop_kind_closes_the_connection(imm_emulator, imm_client) -> None:
     assert imm_emulator.requests.list(action="ListProjects")[0]["code"] == "ConnectionDropped"
 
 
+def test_drop_kind_on_the_waitress_server() -> None:
+    pytest.importorskip("waitress")
+    with Emulator(server="waitress") as emu:
+        emu.faults.add(action="ListProjects", kind="drop")
+        client = emu.client()
+        with pytest.raises(UnretryableException):
+            client.list_projects(m.ListProjectsRequest())
+        assert client.list_projects(m.ListProjectsRequest()).status_code == 200
+
+
 def test_probability_with_a_seed_repeats_exactly() -> None:
     runs = []
     for _ in range(2):
