@@ -116,8 +116,7 @@ class Faults:
         return [{**doc, "account": owner} for owner in owners for _, doc in self._store.scan(KIND, owner)]
 
     def clear(self, account: str | None = None) -> None:
-        for _, doc in self._store.scan(KIND, account or GLOBAL):
-            self._store.delete(KIND, account or GLOBAL, doc["id"])
+        self._store.clear(KIND, account or GLOBAL)
 
     def check(self, action: str, account: str, params: dict[str, str]) -> FaultRule | None:
         """The first rule (the caller's account first) that matches and fires now; its use is counted."""

@@ -85,10 +85,11 @@ class Runtime:
         """Forget state (of one account, if given); configuration, keys and mounted folders stay."""
         self.journal.clear(account)
         if account is None:
-            keys = self.store.scan(KEY_KIND, "*")
-            self.store.reset()
-            for key_id, doc in keys:
-                self.store.put(KEY_KIND, "*", key_id, doc)
+            with self.store.transaction():  # registered keys outlive a reset, even one cut by a crash
+                keys = self.store.scan(KEY_KIND, "*")
+                self.store.reset()
+                for key_id, doc in keys:
+                    self.store.put(KEY_KIND, "*", key_id, doc)
             self.blobs.clear()
             self.auth.reset()
         else:

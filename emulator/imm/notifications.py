@@ -126,8 +126,7 @@ def outbox(ctx: Context, *, task_id: str | None = None, channel: str | None = No
 
 
 def clear(ctx: Context) -> None:
-    for key, _ in ctx.store.scan(KIND, ctx.account):
-        ctx.store.delete(KIND, ctx.account, key)
+    ctx.store.clear(KIND, ctx.account)
 
 
 def wait_until(condition: Callable[[], bool], timeout: float) -> bool:

@@ -64,8 +64,7 @@ def set_override(services: Services, account: str | None, pattern: str, labels: 
 
 
 def clear_overrides(services: Services, account: str | None) -> None:
-    for key, _ in services.store.scan(OVERRIDE_KIND, account or EVERYONE):
-        services.store.delete(OVERRIDE_KIND, account or EVERYONE, key)
+    services.store.clear(OVERRIDE_KIND, account or EVERYONE)
 
 
 def list_overrides(services: Services, account: str | None) -> list[dict]:

@@ -167,6 +167,10 @@ class SqliteStore(Store):
                 "SELECT COUNT(*) FROM docs WHERE kind=? AND account=?", (kind, account)
             ).fetchone()[0]
 
+    def clear(self, kind: str, account: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM docs WHERE kind=? AND account=?", (kind, account))
+
     def reset(self, account: str | None = None) -> None:
         with self._lock:
             if account is None:

@@ -60,6 +60,12 @@ class Store(ABC):
     @abstractmethod
     def count(self, kind: str, account: str) -> int: ...
 
+    def clear(self, kind: str, account: str) -> None:
+        """Delete every document of one kind and account, in one transaction."""
+        with self.transaction():
+            for key, _ in self.scan(kind, account):
+                self.delete(kind, account, key)
+
     @abstractmethod
     def reset(self, account: str | None = None) -> None:
         """Forget everything (of one account, if given)."""

@@ -135,6 +135,7 @@ def test_seconds_policy_advances_with_the_clock(imm_emulator, imm_client, projec
 
 def test_auto_policy_takes_longer_for_longer_videos(imm_emulator, imm_client, project) -> None:
     imm_emulator.set_task_policy("auto")
+    imm_emulator.clock.freeze()  # only the advances below move time: a slow machine must not
     short = imm_emulator.put_object("media", "short.mp4", media("doc_sample_1080p60.mp4"))  # 1 s
     long = imm_emulator.put_object("media", "long.mkv", media("mkv_h264_aac.mkv"))  # 2 s
     ids = {uri: create(imm_client, project, uri).task_id for uri in (short, long)}

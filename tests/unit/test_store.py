@@ -152,3 +152,13 @@ def test_sqlite_transaction_rolls_back_on_error_and_survives_reopen(tmp_path) ->
     store.close()
     reopened = SqliteStore(path)
     assert reopened.scan("k", "acct") == [("b", {}), ("kept", {})]
+
+
+def test_clear_one_kind_of_one_account(make_store) -> None:
+    store = make_store()
+    for kind, account in [("k", "a"), ("k", "b"), ("other", "a")]:
+        store.put(kind, account, "x", {})
+        store.put(kind, account, "y", {})
+    store.clear("k", "a")
+    assert store.count("k", "a") == 0
+    assert store.count("k", "b") == store.count("other", "a") == 2
