@@ -173,13 +173,40 @@ $FF -f lavfi -i "aevalsrc=0.3*sin(440*2*PI*t)|0.3*sin(550*2*PI*t)|0.3*sin(660*2*
 $FF -f lavfi -i "$(tone 48000 3)" -c:a libopus -b:a 32k $EXACT -metadata title="Opus note" voice.opus
 $FF -f lavfi -i "$(mono 44100 2)" -c:a libvorbis -q:a 0 $EXACT -metadata title="Vorbis" audio.ogg
 
+# --- shapes found by probing media the fixtures did not cover ----------------------------------------------
+# H.264 25 fps in Matroska (MediaInfo at ParseSpeed 0 states no rate; the DefaultDuration has it) + AC-3
+$FF -f lavfi -i "$(vid 320x240 25 1)" -f lavfi -i "$(tone 48000 1)" \
+  $X264 -crf 38 -pix_fmt yuv420p -c:a ac3 -b:a 96k $EXACT mkv_h264_25fps_ac3.mkv
+# MP4 with an 'ac-3' sample entry and 5.1 AAC (FFmpeg's AAC decoder names channel configuration 6 "5.1")
+$FF -f lavfi -i "$(vid 160x120 25 1)" -f lavfi -i "$(tone 48000 1)" \
+  -f lavfi -i "aevalsrc=0.1*sin(440*2*PI*t)|0.1*sin(550*2*PI*t)|0.1*sin(660*2*PI*t)|0.1*sin(60*2*PI*t)|0.1*sin(770*2*PI*t)|0.1*sin(880*2*PI*t):c=5.1:s=48000:d=1" \
+  -map 0 -map 1 -map 2 $X264 -crf 38 -pix_fmt yuv420p -c:a:0 ac3 -b:a:0 96k -c:a:1 aac -b:a:1 96k $EXACT \
+  mp4_ac3_aac51.mp4
+# MPEG-2 video + MP2 in MPEG-TS (stream type 3/4 is declared MP3: FFmpeg decodes it as float)
+$FF -f lavfi -i "$(vid 160x120 25 1)" -f lavfi -i "$(tone 48000 1)" \
+  -c:v mpeg2video -b:v 200k -c:a mp2 -b:a 64k $EXACT ts_mpeg2_mp2.ts
+# Float PCM (WAVE_FORMAT_EXTENSIBLE), AIFF
+$FF -f lavfi -i "$(mono 8000 1)" -c:a pcm_f32le $EXACT pcm_f32le.wav
+$FF -f lavfi -i "$(mono 8000 1)" -c:a pcm_s16be $EXACT audio.aiff
+# DNxHR LB and ProRes 4444 (with alpha), one frame each
+$FF -f lavfi -i "$(vid 256x144 25 1)" -frames:v 1 -c:v dnxhd -profile:v dnxhr_lb -pix_fmt yuv422p $EXACT \
+  mov_dnxhr_lb.mov
+$FF -f lavfi -i "$(vid 160x90 25 1)" -frames:v 1 -c:v prores_ks -profile:v 4 -pix_fmt yuva444p10le $EXACT \
+  mov_prores_4444.mov
+# FLAC with a PNG cover; MP3 whose ID3v2.4 carries FFmpeg's creation_time (TXXX)
+$FF -f lavfi -i "testsrc2=s=64x48:r=1:d=1" -frames:v 1 $EXACT cover.png
+$FF -f lavfi -i "$(mono 8000 1)" -i cover.png -map 0 -map 1 -c:a flac -c:v copy -disposition:v attached_pic \
+  $EXACT -metadata title="PNG cover" flac_png_cover.flac
+$FF -f lavfi -i "$(mono 22050 1)" -c:a libmp3lame -b:a 32k -id3v2_version 4 $EXACT -metadata title="Dated" \
+  -metadata "$CT" mp3_creation_time.mp3
+
 # --- HLS: a VOD playlist with three MPEG-TS segments ---------------------------------------------------------
 mkdir -p hls
 $FF -f lavfi -i "$(vid 426x240 25 6)" -f lavfi -i "$(mono 48000 6)" \
   $X264 -crf 38 -g 50 -pix_fmt yuv420p -c:a aac -b:a 48k $EXACT \
   -f hls -hls_time 2 -hls_playlist_type vod -hls_segment_filename 'hls/segment_%03d.ts' hls/playlist.m3u8
 
-rm -f tmp_*.mov en.srt fr.srt cover.jpg
+rm -f tmp_*.mov en.srt fr.srt cover.jpg cover.png
 rm -rf "$OUT"/hls
 for file in "$OUT"/*; do
   case "$file" in *.expected.json|*.md) ;; *) rm -f "$file" ;; esac

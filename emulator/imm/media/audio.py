@@ -16,16 +16,22 @@ def audio_fields(track: Track, codec: str | None, facts: Facts) -> dict[str, Any
     if channels is None and codec == "opus" and facts.opus_channels:
         channels = facts.opus_channels[0]  # MediaInfo 24.12 states no channel count for Opus in MP4
     return {
-        "SampleFormat": sample_format(track, codec),
+        "SampleFormat": sample_format(track, codec, facts),
         "SampleRate": integer(track.sampling_rate),
         "Channels": channels,
         "ChannelLayout": channel_layout(track, codec, channels, facts),
     }
 
 
-def sample_format(track: Track, codec: str | None) -> str | None:
+def sample_format(track: Track, codec: str | None, facts: Facts | None = None) -> str | None:
     codec = codec or ""
-    fixed = table("audio")["sample_formats"].get(codec)
+    names = table("audio")
+    declared_mp3 = facts is not None and facts.container.name in names["mp3_declared_containers"]
+    if declared_mp3 and codec in ("mp1", "mp2"):
+        # these demuxers declare MPEG audio as MP3, so probing opens the float MP3 decoder; its parser
+        # renames the codec to mp2/mp1 afterwards, but the float sample format stays
+        return "fltp"
+    fixed = names["sample_formats"].get(codec)
     if fixed:
         return fixed
     bits = integer(track.bit_depth) or 16
@@ -39,13 +45,15 @@ def sample_format(track: Track, codec: str | None) -> str | None:
 
 
 def channel_layout(track: Track, codec: str | None, channels: int | None, facts: Facts) -> str | None:
-    if _plain_pcm_header(codec, facts):
-        return None  # WAVEFORMATEX without a channel mask: FFmpeg leaves the layout unset
+    if _plain_pcm_header(codec, facts) or facts.container.name in ("aiff",):
+        return None  # WAVEFORMATEX without a channel mask, AIFF: FFmpeg leaves the layout unset
     names = table("audio")
+    by_codec = names["layouts_by_count_codec"].get(codec or "", {})
+    if codec in names["layouts_from_count"] and str(channels) in by_codec:
+        return by_codec[str(channels)]  # the decoder's layout for its channel configuration
     layout = names["layouts"].get(track.channel_layout or "")
     if layout or not channels:
         return layout
-    by_codec = names["layouts_by_count_codec"].get(codec or "", {})
     return by_codec.get(str(channels)) or names["layouts_by_count"].get(str(channels))
 
 

@@ -29,7 +29,9 @@ def codec_name(track: Track, kind: str) -> str | None:
 def _pcm(track: Track) -> str:
     bits = integer(track.bit_depth) or 16
     big = track.format_settings__endianness == "Big"
-    settings = f"{track.format_settings or ''} {track.format_settings__sign or ''}"
+    # "Float" is in Format_Settings for WAVE_FORMAT_IEEE_FLOAT, in Format_Profile for an extensible header
+    settings = " ".join(str(value or "") for value in (
+        track.format_settings, track.format_settings__sign, track.format_profile))
     if "Float" in settings:
         return f"pcm_f{bits}{'be' if big else 'le'}"
     if bits == 8:
@@ -51,7 +53,8 @@ def _tag_value(track: Track, kind: str, codec: str | None, scheme: str) -> int |
     if scheme == "fourcc":
         if codec == "opus":
             return fourcc_value("Opus")
-        fourcc = codec_id.split("-")[0] if kind == "audio" else codec_id
+        # MP4 audio: "mp4a-40-2" is the 'mp4a' sample entry plus its object type; "ac-3"/"ec-3" are fourccs
+        fourcc = codec_id.split("-")[0] if kind == "audio" and codec_id.startswith("mp4a") else codec_id
         return fourcc_value(fourcc[:4]) if fourcc else None
     if scheme in ("riff", "wave"):
         if kind == "audio" or scheme == "wave":

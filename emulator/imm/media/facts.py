@@ -34,6 +34,8 @@ class Facts:
     jpeg_chroma: str | None = None  # MJPEG: MediaInfo omits the chroma subsampling of the frames
     adts_frames: list[int] = field(default_factory=list)  # first ADTS frame lengths
     last_pts: dict[int | str, int] = field(default_factory=dict)  # MPEG-TS PID / PS stream id -> last PTS
+    default_durations: dict[int, int] = field(default_factory=dict)  # Matroska track number -> ns
+    aiff_frames: int | None = None  # the COMM chunk's numSampleFrames
 
     @classmethod
     def read(cls, container: Container, inspection: Inspection, size: int,

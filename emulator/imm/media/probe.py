@@ -18,7 +18,7 @@ from typing import Any
 from pymediainfo import Track
 
 from ...errors import ImmError
-from . import flac, geo, mp3, pes, shape
+from . import aiff, ebml, flac, geo, mp3, pes, shape
 from .cache import ANSWERS
 from .containers import Container, container_for
 from .facts import Facts
@@ -29,7 +29,7 @@ from .reader import BoundedReader
 from .sniff import parser_for
 from .source import MediaSource
 from .streams import Stream, build_streams, describe
-from .timing import Totals, container_totals
+from .timing import Totals, container_totals, frame_rate
 from .trace import jpeg_chroma, vui
 from .values import exact, seconds
 
@@ -80,6 +80,10 @@ def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUD
         facts = Facts.read(container, inspection, source.size, reader.range)
         if inspection.untraced is not None:
             inspection.untraced(facts)
+        if container.name == "matroska,webm" and any(not frame_rate(t) for t in inspection.of_type("Video")):
+            facts.default_durations = ebml.default_durations(reader.range, source.size)
+        if container.name == "aiff":
+            facts.aiff_frames = aiff.sample_frames(reader.range, source.size)
         if container.name in _FROM_PTS:
             _read_video_timing(facts, reader, deadline, parser)
             tail = reader.range(max(0, source.size - pes.TAIL), min(pes.TAIL, source.size))

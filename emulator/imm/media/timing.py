@@ -224,6 +224,8 @@ def _duration_seconds(track: Track, kind: str, codec: str | None, facts: Facts, 
         if name == "aac":  # estimate_timings_from_bit_rate: the file size over the average bit rate
             bitrate = _adts_bitrate(facts, rate)
             return Fraction(facts.size * 8, bitrate) if bitrate else None
+        if name == "aiff" and facts.aiff_frames is not None:
+            return Fraction(facts.aiff_frames, rate)
         if name in ("wav", "flac", "aiff") and integer(track.samples_count):
             return Fraction(integer(track.samples_count) or 0, rate)
     if kind == "video" and name in ("mpegts", "mpeg") and facts.last_pts:
@@ -303,6 +305,8 @@ def _frame_count(track: Track, kind: str, codec: str | None, facts: Facts) -> in
         if info and info.samples is not None:
             return info.samples
         return integer(track.source_frame_count) or integer(track.frame_count)
+    if kind == "audio" and facts.container.name == "aiff" and facts.aiff_frames is not None:
+        return facts.aiff_frames
     if kind == "audio":
         samples, spf = integer(track.samples_count), samples_per_frame(track, codec)
         if (codec or "").startswith("pcm_"):

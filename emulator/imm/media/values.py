@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from fractions import Fraction
 from typing import Any
@@ -50,6 +51,32 @@ def rescale(value: Fraction, unit: Fraction) -> int:
     if remainder > Fraction(1, 2) or (remainder == Fraction(1, 2) and scaled > 0):
         return floor + 1
     return floor
+
+
+def av_reduce(num: int, den: int, limit: int) -> Fraction | None:
+    """libavutil's av_reduce: num/den as the closest fraction whose terms are both <= ``limit``."""
+    if num <= 0 or den <= 0:
+        return None
+    a0, a1 = (0, 1), (1, 0)
+    divisor = math.gcd(num, den)
+    num, den = num // divisor, den // divisor
+    if num <= limit and den <= limit:
+        return Fraction(num, den)
+    while den:
+        x = num // den
+        next_den = num - den * x
+        a2 = (x * a1[0] + a0[0], x * a1[1] + a0[1])
+        if a2[0] > limit or a2[1] > limit:
+            if a1[0]:
+                x = (limit - a0[0]) // a1[0]
+            if a1[1]:
+                x = min(x, (limit - a0[1]) // a1[1])
+            if den * (2 * x * a1[1] + a0[1]) > num * a1[1]:
+                a1 = (x * a1[0] + a0[0], x * a1[1] + a0[1])
+            break
+        a0, a1 = a1, a2
+        num, den = den, next_den
+    return Fraction(a1[0], a1[1]) if a1[1] else None
 
 
 def rate_from_decimal(raw: Any, bases: list[int]) -> Fraction | None:
@@ -101,6 +128,8 @@ def rfc3339(text: str | None) -> str | None:
     if not text:
         return None
     text = text.strip().replace("UTC ", "").replace(" UTC", "Z").replace(" ", "T", 1)
+    if text.endswith("ZZ"):  # an ISO date already in UTC, then MediaInfo's " UTC" (ID3 TXXX creation_time)
+        text = text[:-1]
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
     try:
@@ -110,7 +139,7 @@ def rfc3339(text: str | None) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)
     moment = moment.astimezone(datetime.timezone.utc)
-    if moment.year < 1970:  # an unset (zero) MP4 date reads as 1904
+    if moment.year < 1970 or moment.timestamp() == 0:  # unset: zero MP4 date reads as 1904, ASF's as 1970
         return None
     fraction = f"{moment.microsecond:06d}".rstrip("0")
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "") + "Z"

@@ -11,7 +11,7 @@ from pymediainfo import Track
 from .facts import Facts
 from .tables import table
 from .timing import StreamTiming, frame_rate, vui_rate
-from .values import integer, number, rate_from_decimal, ratio_text
+from .values import av_reduce, integer, number, rate_from_decimal, ratio_text
 
 _NO_REORDER_PROFILES = ("Baseline", "Constrained Baseline")
 
@@ -23,8 +23,12 @@ def video_fields(track: Track, codec: str | None, facts: Facts, timing: StreamTi
     sar, dar = aspect_ratios(track, width, height)
     if codec in table("video")["unknown_aspect_ratio"]:
         sar = dar = None
-    rate = _real_frame_rate(track) or vui_rate(codec, facts)
-    average = timing.average_rate or rate
+    rate = _real_frame_rate(track)
+    stated = None if rate else _default_duration_rate(track, facts)
+    if stated is not None:  # matroskadec: r_frame_rate only for 5-1000 fps, avg_frame_rate always
+        rate = stated if 5 < stated < 1000 else None
+    rate = rate or vui_rate(codec, facts)
+    average = timing.average_rate or rate or stated
     if track.track_type == "Image":  # attached picture: ffprobe's 90 kHz pseudo stream, no average
         rate, average = Fraction(90000), None
     return {
@@ -55,6 +59,8 @@ def profile_and_level(track: Track, codec: str | None) -> tuple[str | None, int 
         profile = rules["fixed_profiles"][codec]
     elif codec == "vp9":
         profile = f"Profile {text or '0'}"
+    elif codec == "dnxhd":  # MediaInfo "HD@HQ" (DNxHD) / "RI@LB" (DNxHR, resolution independent)
+        profile = f"DNXHR {parts[1]}" if profile == "RI" and len(parts) > 1 else "DNXHD"
     elif codec in rules["no_profile"]:
         profile = None
     elif profile and codec in rules["profile_renames"]:
@@ -85,8 +91,10 @@ def _level(rule: str, text: str | None) -> int | None:
 
 
 def pixel_format_and_depth(track: Track, codec: str | None, facts: Facts) -> tuple[str | None, int | None]:
-    if codec == "prores":
-        return ("yuv422p10le" if (track.format_profile or "").startswith("422") else "yuva444p10le"), 10
+    if codec == "prores":  # FFmpeg decodes 4:2:2 ProRes at 10 bits and 4:4:4 (4444, 4444 XQ) at 12
+        if (track.format_profile or "").startswith("422"):
+            return "yuv422p10le", 10
+        return "yuva444p12le", 12  # MediaInfo does not say whether the 4444 frames carry alpha
     depth = integer(track.bit_depth) or 8
     space = track.color_space or "YUV"
     if space == "RGB":
@@ -122,6 +130,14 @@ def _real_frame_rate(track: Track) -> Fraction | None:
     if track.frame_rate_mode == "VFR" and track.maximum_frame_rate:
         return frame_rate_of(track.maximum_frame_rate)
     return frame_rate(track)
+
+
+def _default_duration_rate(track: Track, facts: Facts) -> Fraction | None:
+    """Matroska: 1e9 / DefaultDuration, reduced as libavformat does (terms up to 30000: 59.94 fps
+    becomes 19001/317)."""
+    number = integer(str(track.track_id or "").split(" ")[0])
+    duration = facts.default_durations.get(number) if number is not None else None
+    return av_reduce(1_000_000_000, duration, 30000) if duration else None
 
 
 def frame_rate_of(text: str) -> Fraction | None:
