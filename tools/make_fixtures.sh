@@ -199,6 +199,9 @@ $FF -f lavfi -i "$(mono 8000 1)" -i cover.png -map 0 -map 1 -c:a flac -c:v copy 
   $EXACT -metadata title="PNG cover" flac_png_cover.flac
 $FF -f lavfi -i "$(mono 22050 1)" -c:a libmp3lame -b:a 32k -id3v2_version 4 $EXACT -metadata title="Dated" \
   -metadata "$CT" mp3_creation_time.mp3
+# VBR MP3 without a Xing header: ffprobe's duration is the size over the bit rate its parser averaged
+$FF -f lavfi -i "anoisesrc=d=4:r=22050:a=0.2:seed=7" -f lavfi -i "$(mono 22050 4)" -filter_complex "amix,volume=2" \
+  -ac 1 -c:a libmp3lame -q:a 6 -write_xing 0 $EXACT mp3_vbr_no_xing.mp3
 
 # --- HLS: a VOD playlist with three MPEG-TS segments ---------------------------------------------------------
 mkdir -p hls

@@ -17,6 +17,14 @@ from imm_emulator.imm.media.values import av_reduce, rfc3339
 from tests.media.golden import FIXTURES
 
 CASES = [
+    # VBR MP3 without Xing/VBRI: size / the parser's average bit rate over the frames probing reads
+    ("mp3_vbr_no_xing.mp3", ("Duration",), 3.930272),
+    ("mp3_vbr_no_xing.mp3", ("AudioStreams", 0, "Duration"), 3.930272),
+    ("mp3_vbr_no_xing.mp3", ("AudioStreams", 0, "Bitrate"), 33559),
+    ("mp3_vbr_no_xing.mp3", ("Bitrate",), 33599),
+    # raw ADTS: the same estimate over exactly 50 frames (one per packet)
+    ("audio_adts.aac", ("Duration",), 3.067462),
+    ("audio_adts.aac", ("AudioStreams", 0, "Bitrate"), 65177),
     # Matroska H.264 at 25 fps: MediaInfo (ParseSpeed 0) states no rate; matroskadec uses DefaultDuration
     ("mkv_h264_25fps_ac3.mkv", ("VideoStreams", 0, "FrameRate"), "25/1"),
     ("mkv_h264_25fps_ac3.mkv", ("VideoStreams", 0, "AverageFrameRate"), "25/1"),

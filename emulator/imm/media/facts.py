@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from pymediainfo import Track
 
-from . import boxes, trace
+from . import boxes, probe_window, trace
 from .containers import Container
 from .mediainfo import Inspection, inspect
 from .sniff import image_parser
@@ -32,7 +32,8 @@ class Facts:
     location: tuple[float, float] | None = None  # from a 3GPP loci box
     opus_channels: tuple[int, int] | None = None
     jpeg_chroma: str | None = None  # MJPEG: MediaInfo omits the chroma subsampling of the frames
-    adts_frames: list[int] = field(default_factory=list)  # first ADTS frame lengths
+    adts_frames: list[int] = field(default_factory=list)  # the ADTS frame lengths ffprobe's probing reads
+    mp3_window: tuple[int, int] | None = None  # ffprobe's probed MP3 bit rate, offset of the first frame
     last_pts: dict[int | str, int] = field(default_factory=dict)  # MPEG-TS PID / PS stream id -> last PTS
     default_durations: dict[int, int] = field(default_factory=dict)  # Matroska track number -> ns
     aiff_frames: int | None = None  # the COMM chunk's numSampleFrames
@@ -55,9 +56,11 @@ class Facts:
                 facts.ogg_granule = trace.ogg_last_granule(text)
             elif container.name == "flac":
                 facts._read_cover(text, read_range)
-            elif container.name == "aac":
-                facts.adts_frames = trace.adts_frame_lengths(text)
             facts.video_timing = trace.vui(text)
+        if container.name == "mp3":
+            facts.mp3_window = probe_window.mp3_window(read_range, size)
+        elif container.name == "aac":
+            facts.adts_frames = probe_window.adts_frame_lengths(read_range, size)
         return facts
 
     def _read_boxes(self, text: str, read_range: Callable[[int, int], bytes]) -> None:

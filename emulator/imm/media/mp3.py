@@ -31,8 +31,9 @@ _FRAMES_CHECKED = 3  # MediaInfo looks for the header in frames 0-2
 _TAIL_MARGIN = 4096  # frames this close to the end tags (MediaInfo cuts a frame at them): left to the trace
 
 
-def xing(read_range: Callable[[int, int], bytes], size: int) -> Mp3Facts | None:
-    """What MediaInfo's trace would show of the Xing/Info header (see module doc), or None if unsure."""
+def first_frame(read_range: Callable[[int, int], bytes]) -> int | None:
+    """Where an MPEG audio (MP3 or ADTS) stream starts: after the ID3v2 tag and any zero padding (None:
+    too much padding)."""
     head = read_range(0, 10)
     at = 0
     if head[:3] == b"ID3" and len(head) == 10:
@@ -41,7 +42,14 @@ def xing(read_range: Callable[[int, int], bytes], size: int) -> Mp3Facts | None:
     stripped = padding.lstrip(b"\0")
     if not stripped:
         return None  # more padding than that (or nothing): leave it to MediaInfo
-    at += len(padding) - len(stripped)
+    return at + len(padding) - len(stripped)
+
+
+def xing(read_range: Callable[[int, int], bytes], size: int) -> Mp3Facts | None:
+    """What MediaInfo's trace would show of the Xing/Info header (see module doc), or None if unsure."""
+    at = first_frame(read_range)
+    if at is None:
+        return None
     end = _audio_end(read_range, size) - _TAIL_MARGIN
     for index in range(_FRAMES_CHECKED):
         frame = _frame(read_range(at, 4))
@@ -80,6 +88,12 @@ def _xing(data: bytes, offset: int) -> Mp3Facts | None:
 
 def _frame(header: bytes) -> tuple[int, int, int] | None:
     """(version ID, mode, frame length) of a frame header MediaInfo accepts, else None."""
+    found = frame_bitrate(header)
+    return None if found is None else (header[1] >> 3 & 3, header[3] >> 6, found[0])
+
+
+def frame_bitrate(header: bytes) -> tuple[int, int] | None:
+    """(frame length, bit rate in bit/s) of a frame header, else None."""
     if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
         return None
     version, layer = header[1] >> 3 & 3, header[1] >> 1 & 3
@@ -91,7 +105,7 @@ def _frame(header: bytes) -> tuple[int, int, int] | None:
         return None
     padding = header[2] >> 1 & 1
     length = (_COEFFICIENT[version][layer] * bitrate * 1000 // rate + padding) * _SLOT[layer]
-    return (version, header[3] >> 6, length) if length > 4 else None
+    return (length, bitrate * 1000) if length > 4 else None
 
 
 def _audio_end(read_range: Callable[[int, int], bytes], size: int) -> int:

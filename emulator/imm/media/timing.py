@@ -13,6 +13,7 @@ from fractions import Fraction
 from pymediainfo import Track
 
 from .facts import Facts
+from .probe_window import running_average
 from .tables import table
 from .values import exact, integer, rate_from_decimal, rescale
 
@@ -211,7 +212,12 @@ def _duration_seconds(track: Track, kind: str, codec: str | None, facts: Facts, 
             if end is not None:
                 return end
         if name == "mp3":
-            frames = (facts.mp3.frames if facts.mp3 else None) or integer(track.frame_count)
+            if facts.mp3 and facts.mp3.frames and spf:  # the Xing/VBRI frame count
+                return Fraction(facts.mp3.frames * spf, rate)
+            if facts.mp3_window:  # estimate_timings_from_bit_rate, from the first frame on
+                bitrate, start = facts.mp3_window
+                return Fraction((facts.size - start) * 8, bitrate)
+            frames = integer(track.frame_count)
             if frames and spf:
                 return Fraction(frames * spf, rate)
         if name == "ogg" and facts.ogg_granule is not None and len(facts.inspection.of_type("Audio")) == 1:
@@ -268,6 +274,8 @@ def _bitrate(track: Track, kind: str, codec: str | None, facts: Facts) -> int | 
         rate, spf = sample_rate(track), samples_per_frame(track, codec)
         if facts.mp3.frames and rate and spf:
             return rescale(Fraction(facts.mp3.bytes * 8 * rate, facts.mp3.frames * spf), Fraction(1))
+    if name == "mp3" and not (facts.mp3 and facts.mp3.frames) and facts.mp3_window:
+        return facts.mp3_window[0]
     return stated
 
 
@@ -283,12 +291,8 @@ def _kilobits_1024(printed: float) -> int:
 
 
 def _adts_bitrate(facts: Facts, rate: int | None) -> int | None:
-    """The ADTS parser's running average of per-frame bit rates (over the frames MediaInfo traced;
-    FFmpeg averages the frames its stream probing reads, usually more)."""
-    average = 0
-    for count, length in enumerate(facts.adts_frames, 1):
-        average += int((length * 8 * (rate or 0) // 1024 - average) / count)
-    return average or None
+    """The ADTS parser's running average of per-frame bit rates over the frames probing reads."""
+    return running_average([length * 8 * (rate or 0) // 1024 for length in facts.adts_frames]) or None
 
 
 def _avi_bitrate(track: Track, size: int | None) -> int | None:

@@ -34,7 +34,7 @@ _SELECTED_NAMES = (
     "Name", "Time scale", "Duration", "Sample Count", "Sample Duration", "Number of entries",
     "Track duration", "Media time", "max_num_reorder_frames", "sps_max_num_reorder_pics",
     "num_units_in_tick", "vui_num_units_in_tick", "time_scale", "vui_time_scale", "Data", "Unknown",
-    "absolute granule position", "aac_frame_length", "StringData", "Value", "Timestamp_Base",
+    "absolute granule position", "StringData", "Value", "Timestamp_Base",
     "Timestamp_Extended", "AVCPacketType", "CompositionTime",
 )
 _SELECTED = re.compile(
@@ -53,8 +53,7 @@ def _entries(trace: str) -> list[tuple[str, str, str, str]]:
 @lru_cache(maxsize=8)
 def _selected(trace: str) -> list[tuple[str, str, str, str]]:
     """The entries of _ENTRY at the top level, whose stripped name is in _SELECTED_NAMES or that start an
-    MP4 track header (a superset of what mp4, payloads, vui, flv, ogg_last_granule and adts_frame_lengths
-    act on)."""
+    MP4 track header (a superset of what mp4, payloads, vui, flv and ogg_last_granule act on)."""
     return _SELECTED.findall("\n" + trace)
 
 
@@ -272,11 +271,6 @@ def flac_picture(trace: str) -> FlacPicture | None:
             picture.offset, picture.length = int(offset, 16), int(size.group(1))
             return picture
     return None
-
-
-def adts_frame_lengths(trace: str) -> list[int]:
-    fields = _fields(trace, selected=True)
-    return [n for key, value in fields if key == "aac_frame_length" and (n := _int(value))]
 
 
 def last_pes_timestamps(trace: str) -> dict[int, int]:
