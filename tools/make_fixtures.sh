@@ -136,6 +136,9 @@ $FF -f lavfi -i "$(vid 480x270 25 2)" -f lavfi -i "$(tone 44100 2)" \
 
 $FF -f lavfi -i "$(vid 320x240 15 2)" -f lavfi -i "$(mono 22050 2)" \
   -c:v flv1 -b:v 200k -c:a libmp3lame -b:a 32k $EXACT flv_sorenson_mp3.flv
+# no -b:a: onMetaData's audiodatarate is 0, and ffprobe's bit rate comes from the MP3 parser
+$FF -f lavfi -i "$(vid 64x48 15 1)" -f lavfi -i "$(mono 22050 1)" \
+  -c:v flv1 -b:v 100k -c:a libmp3lame $EXACT flv_mp3_no_datarate.flv
 
 # --- MPEG-TS / MPEG-PS --------------------------------------------------------------------------------
 $FF -f lavfi -i "$(vid 640x360 25 2)" -f lavfi -i "$(tone 48000 2)" \

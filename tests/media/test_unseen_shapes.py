@@ -17,6 +17,8 @@ from imm_emulator.imm.media.values import av_reduce, rfc3339
 from tests.media.golden import FIXTURES
 
 CASES = [
+    # FLV whose onMetaData says audiodatarate 0: flvdec parses MP3, and the parser states the rate
+    ("flv_mp3_no_datarate.flv", ("AudioStreams", 0, "Bitrate"), 32000),
     # VBR MP3 without Xing/VBRI: size / the parser's average bit rate over the frames probing reads
     ("mp3_vbr_no_xing.mp3", ("Duration",), 3.930272),
     ("mp3_vbr_no_xing.mp3", ("AudioStreams", 0, "Duration"), 3.930272),
