@@ -60,7 +60,7 @@ def validate(args: argparse.Namespace) -> int:
     for name in args.files:
         try:
             text = sys.stdin.read() if name == "-" else open(name, encoding="utf-8").read()  # noqa: SIM115
-        except OSError as exc:
+        except (OSError, UnicodeDecodeError) as exc:  # JSON is UTF-8: anything else is not an answer
             print(f"{name}: cannot read: {exc}")
             failures += 1
             continue

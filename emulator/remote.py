@@ -81,9 +81,10 @@ class RemoteEmulator(ClientFactory):
     # --- accounts and state ---------------------------------------------------------------------
     def register_key(self, access_key_id: str, secret: str, security_token: str | None = None) -> str:
         """Make the server accept a key (its own account); -> the account id."""
-        self._secrets[access_key_id] = (secret, security_token)
         body = {"access_key_id": access_key_id, "secret": secret, "security_token": security_token}
-        return self.control("POST", "/keys", body)["account"]
+        account = self.control("POST", "/keys", body)["account"]
+        self._secrets[access_key_id] = (secret, security_token)
+        return account
 
     def use_key(self, access_key_id: str, secret: str, security_token: str | None = None) -> None:
         """Make this key the handle's default (clients, and the account scoped calls act on)."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .clock import Clock
 from .config import AccessKey, EmulatorConfig
+from .errors import ImmError
 from .faults import Faults
 from .imm import tasks
 from .imm.registry import Services
@@ -73,8 +74,16 @@ class Runtime:
         self.clock.on_change = lambda: self.store.put(CLOCK_KIND, "*", "clock", self.clock.snapshot())
 
     def register_key(self, key: AccessKey) -> None:
-        """Accept another key from now on; kept with the state, so it survives a restart and resets."""
-        self.auth.add_key(key)
+        """Accept another key from now on; kept with the state, so it survives a restart and resets.
+        Registering the same key again is a no-op; an AccessKeyId taken by another secret is refused
+        (one test worker must not lock out another, or the keys given on the command line)."""
+        if not self.auth.add_key(key):
+            raise ImmError(
+                "ResourceAlreadyExists",
+                f"The AccessKeyId {key.access_key_id} is already registered with another secret, "
+                "security token or account; register a different AccessKeyId.",
+                409,
+            )
         self.store.put(KEY_KIND, "*", key.access_key_id, asdict(key))
 
     def account(self, access_key_id: str | None) -> str | None:

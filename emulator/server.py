@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import threading
@@ -11,6 +12,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .app import create_app
 from .runtime import Runtime
+from .web import error_body, new_request_id
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -26,6 +28,23 @@ class _QuietHandler(WSGIRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (werkzeug's signature)
         log.debug(format, *args)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """HTTP the app never sees (a garbage request line, a 64 KiB URL, too many headers) still gets
+        IMM's JSON error envelope, not http.server's HTML page: the SDKs parse every answer as JSON."""
+        short, long = self.responses.get(code, ("Error", "The request could not be read."))
+        request_id = new_request_id()
+        host_id = getattr(self.server, "host_id", "")
+        body = json.dumps(error_body(host_id, short.replace(" ", ""), message or long, request_id)).encode()
+        self.log_error("code %d, message %s", code, message)
+        self.send_response(code, message)
+        self.send_header("Content-Type", "application/json;charset=utf-8")
+        self.send_header("x-acs-request-id", request_id)
+        self.send_header("Connection", "close")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
 
 
 class Server:
@@ -66,6 +85,7 @@ class Server:
             fd=self._socket.fileno(),
         )
         self._wsgi.daemon_threads = True
+        self._wsgi.host_id = config.host_id  # type: ignore[attr-defined]  (for _QuietHandler.send_error)
 
     @property
     def port(self) -> int:

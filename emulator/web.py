@@ -25,14 +25,19 @@ def json_response(body: dict[str, Any], status: int = 200, headers: dict[str, st
     return response
 
 
-def error_response(runtime: Runtime, error: ImmError, request_id: str) -> Response:
-    body = {
+def error_body(host_id: str, code: str, message: str, request_id: str) -> dict[str, str]:
+    """IMM's error envelope."""
+    return {
         "RequestId": request_id,
-        "HostId": runtime.config.host_id,
-        "Code": error.code,
-        "Message": error.message,
-        "Recommend": f"https://next.api.aliyun.com/troubleshoot?q={error.code}&product=imm",
+        "HostId": host_id,
+        "Code": code,
+        "Message": message,
+        "Recommend": f"https://next.api.aliyun.com/troubleshoot?q={code}&product=imm",
     }
+
+
+def error_response(runtime: Runtime, error: ImmError, request_id: str) -> Response:
+    body = error_body(runtime.config.host_id, error.code, error.message, request_id)
     return json_response(body, error.http_status, {"x-acs-request-id": request_id, **error.headers})
 
 

@@ -106,7 +106,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
 
     @bp.route("/clock", methods=["GET", "POST"])
     def clock() -> Response:
-        body = _body() if request.method == "POST" else {}
+        body = _body()
         account = runtime.account(_account(body))
         freeze, set_ns, advance = body.get("freeze"), None, body.get("advance", 0)
         if freeze is not None and not isinstance(freeze, bool):
@@ -139,7 +139,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
 
     @bp.route("/faults", methods=["GET", "POST", "DELETE"])
     def faults() -> Response:
-        body = _body() if request.method == "POST" else {}
+        body = _body()
         account = runtime.account(_account(body))
         if request.method == "POST":
             try:
@@ -154,7 +154,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
 
     @bp.route("/requests", methods=["GET", "DELETE"])
     def requests_journal() -> Response:
-        account = runtime.account(_account({}))
+        account = runtime.account(_account(_body()))
         if request.method == "DELETE":
             runtime.journal.clear(account)
             return json_response({"requests": []})
@@ -185,7 +185,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
 
     @bp.route("/labels", methods=["GET", "PUT", "DELETE"])
     def labels() -> Response:
-        body = _body() if request.method == "PUT" else {}
+        body = _body()
         account = runtime.account(_account(body))
         if request.method == "PUT":
             pattern, given = body.get("uri"), body.get("labels")
@@ -223,7 +223,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
 
     @bp.route("/task-policy", methods=["GET", "PUT", "DELETE"])
     def task_policy() -> Response:
-        body = _body() if request.method == "PUT" else {}
+        body = _body()
         account = runtime.account(_account(body))
         if request.method != "GET" and account is None:
             raise ImmError(
@@ -245,7 +245,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
 
     @bp.route("/notifications", methods=["GET", "DELETE"])
     def notification_outbox() -> Response:
-        account = runtime.account(_account({}))
+        account = runtime.account(_account(_body()))
         owners = [account] if account else runtime.store.accounts(notifications.KIND)
         if request.method == "DELETE":
             for owner in owners:

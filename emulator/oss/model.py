@@ -9,7 +9,7 @@ from typing import BinaryIO, Protocol
 
 from ..errors import OssError
 
-_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 MAX_KEY_BYTES = 1023
 # Headers stored with an object at upload and returned as they were on GET and HEAD.
 STORED_HEADERS = ("Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires")
@@ -77,7 +77,7 @@ class Bucket(Protocol):
 
 
 def check_bucket_name(name: str) -> None:
-    if not _BUCKET_NAME.match(name):
+    if not BUCKET_NAME.match(name):
         raise OssError("InvalidBucketName", extra={"BucketName": name})
 
 

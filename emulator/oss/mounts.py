@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 from ..errors import OssError
 from ..state import Store
 from ..state.blobs import CHUNK, crc64
-from .model import NewObject, ObjectInfo, format_etag
+from .model import BUCKET_NAME, NewObject, ObjectInfo, format_etag
 
 META_KIND = "oss_mount_meta"
 EVERYONE = "*"
@@ -44,6 +44,11 @@ class Mount:
         bucket, sep, rest = spec.partition("=")
         if not sep or not bucket or not rest:
             raise ValueError(f"mount {spec!r} is not BUCKET=DIR[:rw]")
+        if not BUCKET_NAME.match(bucket):
+            raise ValueError(
+                f"mount {spec!r}: {bucket!r} is not a valid OSS bucket name (3-63 lowercase letters, digits "
+                "and hyphens, starting and ending with a letter or digit); OSS clients would refuse it"
+            )
         writable = False
         for suffix, flag in ((":rw", True), (":ro", False)):
             if rest.endswith(suffix):

@@ -37,9 +37,13 @@ class Authenticator:
         self._keys = {k.access_key_id: k for k in config.access_keys}
         self.default_account = config.access_keys[0].account_id
 
-    def add_key(self, key: AccessKey) -> None:
+    def add_key(self, key: AccessKey) -> bool:
+        """Accept ``key``; False (nothing changed) if its AccessKeyId is taken by a different key."""
         with self._lock:
+            if self._keys.get(key.access_key_id, key) != key:
+                return False
             self._keys[key.access_key_id] = key
+            return True
 
     def key(self, access_key_id: str) -> AccessKey | None:
         with self._lock:

@@ -168,3 +168,7 @@ def test_validate_cli(tmp_path: Path) -> None:
         run + ["--strict", "-"], input=json.dumps(DOC_EXAMPLES["error"]), capture_output=True, text=True
     )
     assert piped.returncode == 1 and "$.RequestId" in piped.stdout
+    binary = tmp_path / "clip.mp4"
+    binary.write_bytes(b"\x00\x00\x00\x18ftypmp42\xff\xfe")
+    unreadable = subprocess.run(run + [str(binary)], capture_output=True, text=True)
+    assert unreadable.returncode == 1 and "cannot read" in unreadable.stdout and not unreadable.stderr

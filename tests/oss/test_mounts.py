@@ -163,9 +163,12 @@ def test_copy_cannot_read_or_write_outside(emu: Emulator, tree) -> None:
 def test_mount_flags_and_env(tmp_path: Path) -> None:
     from imm_emulator.config import EmulatorConfig
 
-    config = EmulatorConfig.from_env({"IMM_EMULATOR_MOUNTS": f"a={tmp_path}:rw, b={tmp_path}"})
-    assert [(m.bucket, m.writable) for m in config.mounts] == [("a", True), ("b", False)]
+    config = EmulatorConfig.from_env({"IMM_EMULATOR_MOUNTS": f"aaa={tmp_path}:rw, bbb={tmp_path}"})
+    assert [(m.bucket, m.writable) for m in config.mounts] == [("aaa", True), ("bbb", False)]
     with pytest.raises(ValueError):
-        EmulatorConfig(mounts=[f"x={tmp_path / 'missing'}"])
+        EmulatorConfig(mounts=[f"xxx={tmp_path / 'missing'}"])
     with pytest.raises(ValueError):
         EmulatorConfig(mounts=["no-equals-sign"])
+    for name in ("rw", "Media", "-media", "my_media"):  # names OSS clients refuse to address
+        with pytest.raises(ValueError, match="not a valid OSS bucket name"):
+            EmulatorConfig(mounts=[f"{name}={tmp_path}"])

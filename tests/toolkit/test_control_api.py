@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -107,3 +108,36 @@ def test_dashboard_in_headless_chromium(imm_emulator, imm_client, tmp_path: Path
     assert shot.exists() and shot.stat().st_size > 10_000
     Path("bench/results").mkdir(parents=True, exist_ok=True)
     shutil.copy(shot, "bench/results/dashboard.png")
+
+
+def control(emu, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        f"{emu.endpoint}/_emulator{path}",
+        data=None if body is None else json.dumps(body).encode(),
+        method=method,
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.load(exc)
+
+
+def test_a_registered_key_cannot_be_taken_over(imm_emulator, imm_client) -> None:
+    key = {"access_key_id": "worker-key", "secret": "s1"}
+    assert control(imm_emulator, "POST", "/keys", key)[0] == 200
+    assert control(imm_emulator, "POST", "/keys", key)[0] == 200  # the same key again: a no-op
+    status, answer = control(imm_emulator, "POST", "/keys", {**key, "secret": "s2"})
+    assert status == 409 and answer["Code"] == "ResourceAlreadyExists" and "RequestId" in answer
+    default = {"access_key_id": imm_emulator.access_key_id, "secret": "hijack"}
+    assert control(imm_emulator, "POST", "/keys", default)[0] == 409
+    assert imm_client.list_projects(m.ListProjectsRequest()).status_code == 200  # its secret still works
+
+
+def test_account_in_a_json_body_on_delete(imm_emulator) -> None:
+    account = {"account": imm_emulator.access_key_id}
+    _, answer = control(imm_emulator, "PUT", "/task-policy", {**account, "policy": "manual"})
+    assert answer["policy"] == "manual"
+    status, answer = control(imm_emulator, "DELETE", "/task-policy", account)
+    assert status == 200 and answer["policy"] != "manual"
