@@ -2,7 +2,7 @@
 
 Uses the ``reverse_geocode`` package, which ships GeoNames' cities (population >= 1000) with their
 first- and second-level administrative areas and needs no network. Its first lookup loads the data
-(about half a second), so the emulator may call ``warm_up`` at start-up.
+(about half a second); later ones are microseconds.
 """
 
 from __future__ import annotations
@@ -29,13 +29,6 @@ def addresses(latitude: float, longitude: float) -> list[dict[str, str]] | None:
     record = {"Language": "en", "AddressLine": line, "Country": country, "Province": province, "City": city,
               "District": district}
     return [{key: value for key, value in record.items() if value}]
-
-
-def warm_up() -> threading.Thread:
-    """Load the place data in the background, so the first geotagged request does not wait for it."""
-    thread = threading.Thread(target=_nearest, args=(0.0, 0.0), name="imm-geo-warm-up", daemon=True)
-    thread.start()
-    return thread
 
 
 def _nearest(latitude: float, longitude: float) -> dict[str, Any] | None:

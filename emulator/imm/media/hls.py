@@ -113,7 +113,7 @@ def _combine(source: MediaSource, top: Playlist, first: Playlist, analyses: list
     if duration_us:
         totals.duration = duration_us
         totals.bitrate = int(source.size * 8.0 * 1_000_000 / duration_us)
-    combined = Analysis(base.facts, streams, totals, sum(a.fetched for a in analyses))
+    combined = Analysis(base.facts, streams, totals)
     # the hls demuxer does not carry the segments' metadata over
     overrides: dict[str, Any] = dict.fromkeys(_SEGMENT_TAGS)
     hls = by_name("hls")

@@ -48,7 +48,6 @@ class Analysis:
     facts: Facts
     streams: list[Stream]
     totals: Totals
-    fetched: int
 
 
 def detect_media_meta(source: MediaSource, *, time_limit: float = TIME_LIMIT,
@@ -102,7 +101,7 @@ def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUD
         raise _invalid(source, f"{why} ({container.long_name} container)")
     totals = container_totals([s.timing for s in streams], _header_duration(facts), source.size,
                               from_pts=container.name in _FROM_PTS)
-    return Analysis(facts, streams, totals, reader.fetched)
+    return Analysis(facts, streams, totals)
 
 
 def render(analysis: Analysis, *, with_addresses: bool,

@@ -26,7 +26,6 @@ class BoundedReader(io.RawIOBase):
         self._blocks: dict[int, bytes] = {}
         self._position = 0
         self.fetched = 0
-        self.fetches = 0
         self.exhausted = ""  # why reading stopped early: "budget" or "deadline"
 
     @property
@@ -83,7 +82,6 @@ class BoundedReader(io.RawIOBase):
         self._raw.seek(index * BLOCK)
         data = self._raw.read(length) or b""
         self.fetched += len(data)
-        self.fetches += 1
         self._blocks[index] = data
         return data
 

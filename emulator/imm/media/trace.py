@@ -57,11 +57,6 @@ def _selected(trace: str) -> list[tuple[str, str, str, str]]:
     return _SELECTED.findall("\n" + trace)
 
 
-def _lines(trace: str) -> Iterator[tuple[int, str]]:
-    for _offset, indent, name, value in _entries(trace):
-        yield len(indent), f"{name}: {value}" if value else name
-
-
 def payloads(trace: str, boxes: set[str]) -> dict[str, tuple[int, int]]:
     """(offset, length) of the raw payload MediaInfo skipped inside the first box of each given name
     (it prints such bytes as 'Data: (n bytes)' or 'Unknown: (n bytes)'), for reading them directly."""
@@ -271,28 +266,6 @@ def flac_picture(trace: str) -> FlacPicture | None:
             picture.offset, picture.length = int(offset, 16), int(size.group(1))
             return picture
     return None
-
-
-def last_pes_timestamps(trace: str) -> dict[int, int]:
-    """The PTS of the last PES header per MPEG-TS PID (or per MPEG-PS stream_id) in a traced buffer."""
-    found: dict[int, int] = {}
-    pid: int | None = None
-    stream: int | None = None
-    parts: dict[str, int] = {}
-    for key, value in _fields(trace):
-        if key == "pid":
-            pid = _int(value)
-        elif key == "stream_id":
-            stream = _int(value)
-            parts = {}
-        elif key in ("PTS_32", "PTS_29", "PTS_14"):
-            parts[key] = _int(value) or 0
-            if len(parts) == 3:
-                owner = pid if pid is not None else stream
-                if owner is not None:
-                    found[owner] = (parts["PTS_32"] << 30) | (parts["PTS_29"] << 15) | parts["PTS_14"]
-                parts = {}
-    return found
 
 
 @dataclass
