@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 import threading
+from typing import Any
 
 from . import __version__
 from .config import EmulatorConfig
@@ -25,7 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
         "Every flag can also be set with the environment variable shown.",
     )
     for name, meta in EmulatorConfig.options():
-        kwargs = {"dest": name, "default": None, "help": f"{meta['help']} [env {meta['env']}]"}
+        kwargs: dict[str, Any] = {
+            "dest": name,
+            "default": None,
+            "help": f"{meta['help']} [env {meta['env']}]",
+        }
         if meta["multiple"]:
             kwargs["action"] = "append"
         if meta["switch"]:

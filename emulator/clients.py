@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
+
+
+class _Target(Protocol):
+    """What ClientFactory's methods need of the handle they are mixed into (attributes or properties)."""
+
+    @property
+    def endpoint(self) -> str: ...  # http://host:port
+
+    @property
+    def address(self) -> str: ...  # host:port
+
+    @property
+    def region(self) -> str: ...
+
+    def _key(
+        self, access_key_id: str | None, access_key_secret: str | None
+    ) -> tuple[str, str, str | None]: ...
 
 
 class ClientFactory:
     """Needs ``endpoint`` (http://host:port), ``address`` (host:port), ``region`` and ``_key()``."""
 
-    endpoint: str
-    address: str
-    region: str
-
     def _key(self, access_key_id: str | None, access_key_secret: str | None) -> tuple[str, str, str | None]:
         raise NotImplementedError
 
-    def client(self, access_key_id: str | None = None, access_key_secret: str | None = None, **config: Any):
+    def client(
+        self: _Target, access_key_id: str | None = None, access_key_secret: str | None = None, **config: Any
+    ):
         """A real ``alibabacloud_imm20200930`` client pointed at this emulator (needs the ``sdk`` extra)."""
         from alibabacloud_imm20200930.client import Client
         from alibabacloud_tea_openapi.models import Config
@@ -34,7 +49,7 @@ class ClientFactory:
         return Client(Config(**settings))
 
     def oss_client(
-        self, access_key_id: str | None = None, access_key_secret: str | None = None, **config: Any
+        self: _Target, access_key_id: str | None = None, access_key_secret: str | None = None, **config: Any
     ):
         """A real ``alibabacloud_oss_v2`` client pointed at this emulator (path-style, signature v4)."""
         import alibabacloud_oss_v2 as oss
@@ -50,7 +65,7 @@ class ClientFactory:
         return oss.Client(cfg)
 
     def oss2_bucket(
-        self,
+        self: _Target,
         bucket: str,
         access_key_id: str | None = None,
         access_key_secret: str | None = None,

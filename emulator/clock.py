@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 NS = 1_000_000_000
 
@@ -38,7 +38,7 @@ class Clock:
         self._lock = threading.Lock()
         self._global = _Shift()
         self._accounts: dict[str, _Shift] = {}
-        self.on_change: Callable[[], None] | None = None  # e.g. persist the adjustments
+        self.on_change: Callable[[], object] | None = None  # e.g. persist the adjustments (result ignored)
 
     def _changed(self) -> None:
         if self.on_change is not None:
@@ -135,7 +135,7 @@ class Clock:
 def format_rfc3339(t_ns: int, tz: tzinfo | None = None) -> str:
     """Go's RFC3339Nano: nanoseconds with trailing zeros trimmed; ``Z`` for UTC, else ``+HH:MM``."""
     seconds, nanos = divmod(t_ns, NS)
-    moment = datetime.fromtimestamp(seconds, tz or timezone.utc)
+    moment = datetime.fromtimestamp(seconds, tz or UTC)
     fraction = f".{nanos:09d}".rstrip("0").rstrip(".")
     offset = moment.utcoffset()
     if not offset:

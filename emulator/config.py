@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import timezone, tzinfo
+from datetime import UTC, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -213,20 +214,21 @@ class EmulatorConfig:
         """The region's local zone: the real service writes project times in it (``+08:00`` in China)."""
         name = REGION_TIMEZONES.get(self.region)
         if name is None:
-            return timezone.utc
+            return UTC
         try:
             return ZoneInfo(name)
         except ZoneInfoNotFoundError:
-            return timezone.utc
+            return UTC
 
     @classmethod
     def options(cls) -> list[tuple[str, dict]]:
         return [(f.name, dict(f.metadata)) for f in fields(cls) if f.metadata]
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> EmulatorConfig:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> EmulatorConfig:
         """Environment twins first, explicit overrides (CLI flags, keyword arguments) on top."""
-        environ = os.environ if environ is None else environ
+        if environ is None:
+            environ = os.environ
         values: dict[str, Any] = {}
         for name, meta in cls.options():
             raw = environ.get(meta["env"])

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from .faults import FaultRule
@@ -47,7 +48,7 @@ class NotificationsHandle:
             )
         return sorted(found, key=lambda entry: entry["created"])
 
-    def wait(self, count: int = 1, timeout: float = 5.0, **filters: Any) -> list[dict]:
+    def wait(self, count: int = 1, timeout: float = 5.0, **filters: Any) -> builtins.list[dict]:
         """Block until ``count`` matching notifications exist; TimeoutError after ``timeout`` seconds."""
         if not notifications.wait_until(lambda: len(self.list(**filters)) >= count, timeout):
             raise TimeoutError(f"{count} notification(s) matching {filters} did not arrive in {timeout} s")

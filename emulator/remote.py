@@ -7,6 +7,7 @@ calls raise ``EmulatorOnly`` (the plugin skips tests that need them).
 
 from __future__ import annotations
 
+import builtins
 import json
 import urllib.error
 import urllib.parse
@@ -230,7 +231,7 @@ class _Notifications:
 
     def wait(
         self, count: int = 1, timeout: float = 5.0, access_key_id: str | None = None, **filters: Any
-    ) -> list:
+    ) -> builtins.list[dict]:
         found = self._remote.control(
             "GET", "/notifications", account=access_key_id, wait=timeout, count=count, **filters
         )["notifications"]

@@ -1,7 +1,8 @@
 """Generate schemas/<Action>.{request,response}.json from Alibaba Cloud's IMM API metadata.
 
-The metadata (api-docs.json, published in the MIT-licensed acs-sdk-php repository) is not shipped with
-the project; only the structure derived from it is. What the metadata lacks or gets wrong is corrected
+The metadata is vendored in ``emulator/imm/metadata/`` (Alibaba Cloud's api-docs.json for IMM 2020-09-30
+as the MIT-licensed dew-serverless/acs-sdk-php repository distributes it; the LICENSE beside it says
+which commit). What the metadata lacks or gets wrong is corrected
 by ``tools/schema_patches.json`` (merged at JSON-pointer-like paths), the way LocalStack patches
 botocore specs.
 
@@ -17,7 +18,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_METADATA = ROOT.parent / "shared" / "reference" / "imm-2020-09-30-api-docs.json"
+DEFAULT_METADATA = ROOT / "emulator" / "imm" / "metadata" / "imm-2020-09-30-api-docs.json"
 PATCHES = ROOT / "tools" / "schema_patches.json"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_BASE = "https://imm-emulator.dev/schemas/"
@@ -101,7 +102,7 @@ def request_schema(op: str, api: dict, components: dict) -> dict:
 def response_schema(op: str, api: dict, components: dict) -> dict:
     refs: set[str] = set()
     body = convert(api["responses"]["200"]["schema"], refs)
-    schema = {"$schema": DIALECT, "$id": f"{SCHEMA_BASE}{op}.response.json", "title": f"{op} response"}
+    schema: dict = {"$schema": DIALECT, "$id": f"{SCHEMA_BASE}{op}.response.json", "title": f"{op} response"}
     schema.update(body)
     schema.setdefault("required", [])
     if "RequestId" not in schema["required"]:

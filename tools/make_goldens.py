@@ -7,8 +7,8 @@ For each media file in DIR (and each ``*.m3u8`` one level below it) this runs
 ``ffprobe -show_format -show_streams -of json`` and writes ``<file>.expected.json`` next to it: the
 answer the real IMM service (evidently ffprobe-based) would give, without ``RequestId``.
 
-The ffprobe -> DetectMediaMeta conversion follows the oracle assumptions of the research note
-(shared/reference/media.md section 2, "The oracle"); they are inferred from the documented sample:
+The ffprobe -> DetectMediaMeta conversion follows these assumptions, inferred from the sample answer in
+the DetectMediaMeta documentation (whose values are ffprobe's, field for field):
 
 * stream ``Language`` is the ISO 639-2 tag turned into BCP 47 (``eng`` -> ``en``); ``und`` is dropped;
 * top-level ``Language`` is the raw format tag;
@@ -33,18 +33,84 @@ from pathlib import Path
 from typing import Any
 
 MEDIA_SUFFIXES = {
-    ".mp4", ".m4a", ".m4v", ".mov", ".3gp", ".3g2", ".mkv", ".webm", ".avi", ".flv", ".ts", ".mts",
-    ".m2ts", ".mpg", ".mpeg", ".vob", ".mp3", ".aac", ".ac3", ".eac3", ".wav", ".flac", ".ogg", ".opus",
-    ".oga", ".m3u8", ".mka", ".wma", ".wmv", ".asf", ".amr", ".aiff", ".aif", ".caf", ".mxf",
+    ".mp4",
+    ".m4a",
+    ".m4v",
+    ".mov",
+    ".3gp",
+    ".3g2",
+    ".mkv",
+    ".webm",
+    ".avi",
+    ".flv",
+    ".ts",
+    ".mts",
+    ".m2ts",
+    ".mpg",
+    ".mpeg",
+    ".vob",
+    ".mp3",
+    ".aac",
+    ".ac3",
+    ".eac3",
+    ".wav",
+    ".flac",
+    ".ogg",
+    ".opus",
+    ".oga",
+    ".m3u8",
+    ".mka",
+    ".wma",
+    ".wmv",
+    ".asf",
+    ".amr",
+    ".aiff",
+    ".aif",
+    ".caf",
+    ".mxf",
 }
 
 # ISO 639-2 (B and T) -> ISO 639-1, the BCP 47 primary subtag, for the languages media files carry.
 LANG_639_1 = {
-    "eng": "en", "fre": "fr", "fra": "fr", "chi": "zh", "zho": "zh", "jpn": "ja", "ger": "de", "deu": "de",
-    "spa": "es", "kor": "ko", "rus": "ru", "ita": "it", "por": "pt", "ara": "ar", "hin": "hi", "tha": "th",
-    "vie": "vi", "dut": "nl", "nld": "nl", "swe": "sv", "nor": "no", "dan": "da", "fin": "fi", "pol": "pl",
-    "tur": "tr", "gre": "el", "ell": "el", "heb": "he", "ind": "id", "may": "ms", "msa": "ms", "ukr": "uk",
-    "cze": "cs", "ces": "cs", "hun": "hu", "rum": "ro", "ron": "ro", "per": "fa", "fas": "fa",
+    "eng": "en",
+    "fre": "fr",
+    "fra": "fr",
+    "chi": "zh",
+    "zho": "zh",
+    "jpn": "ja",
+    "ger": "de",
+    "deu": "de",
+    "spa": "es",
+    "kor": "ko",
+    "rus": "ru",
+    "ita": "it",
+    "por": "pt",
+    "ara": "ar",
+    "hin": "hi",
+    "tha": "th",
+    "vie": "vi",
+    "dut": "nl",
+    "nld": "nl",
+    "swe": "sv",
+    "nor": "no",
+    "dan": "da",
+    "fin": "fi",
+    "pol": "pl",
+    "tur": "tr",
+    "gre": "el",
+    "ell": "el",
+    "heb": "he",
+    "ind": "id",
+    "may": "ms",
+    "msa": "ms",
+    "ukr": "uk",
+    "cze": "cs",
+    "ces": "cs",
+    "hun": "hu",
+    "rum": "ro",
+    "ron": "ro",
+    "per": "fa",
+    "fas": "fa",
 }
 NO_LANGUAGE = {"und", "unk", "zxx", "mis", "mul", ""}
 
@@ -53,7 +119,10 @@ def ffprobe_json(path: str | Path) -> dict[str, Any]:
     """ffprobe's container and stream description of ``path`` as parsed JSON."""
     out = subprocess.run(
         ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)],
-        capture_output=True, text=True, check=True, timeout=120,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
     ).stdout
     return json.loads(out)
 
@@ -98,8 +167,8 @@ def rfc3339(text: str | None) -> str | None:
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    moment = moment.astimezone(datetime.timezone.utc)
+        moment = moment.replace(tzinfo=datetime.UTC)
+    moment = moment.astimezone(datetime.UTC)
     fraction = f"{moment.microsecond:06d}".rstrip("0")
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "") + "Z"
 
@@ -148,35 +217,39 @@ def _common(stream: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
 def _video(stream: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
     answer = _common(stream, tags)
     depth = _int(stream.get("bits_per_raw_sample")) or pix_fmt_depth(stream.get("pix_fmt"))
-    answer.update({
-        "Profile": _value(stream.get("profile")),
-        "Level": stream.get("level"),
-        "Width": stream.get("width"),
-        "Height": stream.get("height"),
-        "PixelFormat": _value(stream.get("pix_fmt")),
-        "BitDepth": depth,
-        "ColorRange": _value(stream.get("color_range")),
-        "ColorSpace": _value(stream.get("color_space")),
-        "ColorTransfer": _value(stream.get("color_transfer")),
-        "ColorPrimaries": _value(stream.get("color_primaries")),
-        "FrameRate": _rate(stream.get("r_frame_rate")),
-        "AverageFrameRate": _rate(stream.get("avg_frame_rate")),
-        "HasBFrames": stream.get("has_b_frames"),
-        "SampleAspectRatio": _value(stream.get("sample_aspect_ratio")),
-        "DisplayAspectRatio": _value(stream.get("display_aspect_ratio")),
-        "Rotate": _rotation(stream, tags),
-    })
+    answer.update(
+        {
+            "Profile": _value(stream.get("profile")),
+            "Level": stream.get("level"),
+            "Width": stream.get("width"),
+            "Height": stream.get("height"),
+            "PixelFormat": _value(stream.get("pix_fmt")),
+            "BitDepth": depth,
+            "ColorRange": _value(stream.get("color_range")),
+            "ColorSpace": _value(stream.get("color_space")),
+            "ColorTransfer": _value(stream.get("color_transfer")),
+            "ColorPrimaries": _value(stream.get("color_primaries")),
+            "FrameRate": _rate(stream.get("r_frame_rate")),
+            "AverageFrameRate": _rate(stream.get("avg_frame_rate")),
+            "HasBFrames": stream.get("has_b_frames"),
+            "SampleAspectRatio": _value(stream.get("sample_aspect_ratio")),
+            "DisplayAspectRatio": _value(stream.get("display_aspect_ratio")),
+            "Rotate": _rotation(stream, tags),
+        }
+    )
     return answer
 
 
 def _audio(stream: dict[str, Any], tags: dict[str, str]) -> dict[str, Any]:
     answer = _common(stream, tags)
-    answer.update({
-        "SampleFormat": _value(stream.get("sample_fmt")),
-        "SampleRate": _int(stream.get("sample_rate")),
-        "Channels": stream.get("channels"),
-        "ChannelLayout": _value(stream.get("channel_layout")),
-    })
+    answer.update(
+        {
+            "SampleFormat": _value(stream.get("sample_fmt")),
+            "SampleRate": _int(stream.get("sample_rate")),
+            "Channels": stream.get("channels"),
+            "ChannelLayout": _value(stream.get("channel_layout")),
+        }
+    )
     return answer
 
 

@@ -225,19 +225,20 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
     def task_policy() -> Response:
         body = _body()
         account = runtime.account(_account(body))
-        if request.method != "GET" and account is None:
-            raise ImmError(
-                "InvalidArgument",
-                "Give the account (an AccessKeyId) whose task policy changes; "
-                "the emulator-wide default is --task-duration.",
-            )
-        if request.method == "PUT":
-            try:
-                tasks.set_policy(runtime.services, account, str(body.get("policy", "")))
-            except ValueError as exc:
-                raise ImmError("InvalidArgument", str(exc)) from exc
-        elif request.method == "DELETE":
-            tasks.set_policy(runtime.services, account, None)
+        if request.method != "GET":
+            if account is None:
+                raise ImmError(
+                    "InvalidArgument",
+                    "Give the account (an AccessKeyId) whose task policy changes; "
+                    "the emulator-wide default is --task-duration.",
+                )
+            if request.method == "PUT":
+                try:
+                    tasks.set_policy(runtime.services, account, str(body.get("policy", "")))
+                except ValueError as exc:
+                    raise ImmError("InvalidArgument", str(exc)) from exc
+            elif request.method == "DELETE":
+                tasks.set_policy(runtime.services, account, None)
         policy = (
             tasks.policy_for(runtime.services.context(account)) if account else runtime.config.task_duration
         )

@@ -22,7 +22,7 @@ PAGE = (resources.files("imm_emulator.control") / "dashboard.html").read_text(en
 
 def label_tree(labels: list[dict]) -> list[dict]:
     nodes = {label["LabelName"]: {"name": label["LabelName"], "children": []} for label in labels}
-    roots = []
+    roots: list[dict] = []
     for label in labels:
         parent = nodes.get(label.get("ParentLabelName", ""))
         (parent["children"] if parent else roots).append(nodes[label["LabelName"]])

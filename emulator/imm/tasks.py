@@ -426,7 +426,7 @@ def _time_range(params: dict, name: str) -> tuple[int | None, int | None] | None
     value = params.get(name)
     if not value:
         return None
-    bounds = []
+    bounds: list[int | None] = []
     for side in ("Start", "End"):
         text = value.get(side)
         if text in (None, ""):

@@ -9,7 +9,7 @@ import base64
 import hashlib
 import hmac
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote
 
@@ -298,7 +298,7 @@ def _scope(credential: str) -> str:
 
 def _v4_epoch(date_time: str) -> float:
     try:
-        return datetime.strptime(date_time, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc).timestamp()
+        return datetime.strptime(date_time, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).timestamp()
     except ValueError:
         raise OssError(
             "AccessDenied", "x-oss-date is not a real date and time.", extra={"x-oss-date": date_time}

@@ -6,6 +6,7 @@ The real gateway reads the action from ``x-acs-action`` (ACS3 clients) or the ``
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -69,7 +70,7 @@ class RpcCall:
     params: dict[str, str]
 
 
-def parse_rpc(request: HttpRequest, known_actions: frozenset[str] | set[str]) -> RpcCall:
+def parse_rpc(request: HttpRequest, known_actions: Collection[str]) -> RpcCall:
     """Identify the call; InvalidApi.NotFound for an unknown action, InvalidVersion for another API."""
     params: dict[str, str] = {}
     for name, value in request.query_pairs() + request.form_pairs():

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 import anycrc
 
@@ -90,7 +90,7 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def read_chunks(stream: BinaryIO, length: int | None = None, size: int = CHUNK) -> Iterable[bytes]:
+def read_chunks(stream: IO[bytes], length: int | None = None, size: int = CHUNK) -> Iterable[bytes]:
     """Chunks of ``stream`` (up to ``length`` bytes if given)."""
     remaining = length
     while remaining is None or remaining > 0:

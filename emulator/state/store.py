@@ -177,7 +177,7 @@ class MemoryStore(Store):
             coll = self._data.get((kind, account))
             if not coll:
                 return []
-            out = []
+            out: list[tuple[str, dict]] = []
             keys = (
                 _keys_before(coll.keys, start, prefix)
                 if reverse

@@ -1,4 +1,4 @@
-"""The answer's shape: wire names and JSON types as IMM documents them (imm-api.md section 2.6), the
+"""The answer's shape: wire names and JSON types as the DetectMediaMeta documentation gives them, the
 documented sample's shape, locations and addresses, HLS playlists."""
 
 from __future__ import annotations

@@ -200,8 +200,13 @@ _ODD_LINES = (
 
 @pytest.mark.parametrize(
     ("name", "parser"),
-    [("hevc_10bit_pq.mp4", "Mpeg4"), ("mov_iphone_rotate_gps.mov", "Mpeg4"), ("audio.ogg", "Ogg"),
-     ("audio_adts.aac", "Adts"), ("flv_h264_aac.flv", "Flv")],
+    [
+        ("hevc_10bit_pq.mp4", "Mpeg4"),
+        ("mov_iphone_rotate_gps.mov", "Mpeg4"),
+        ("audio.ogg", "Ogg"),
+        ("audio_adts.aac", "Adts"),
+        ("flv_h264_aac.flv", "Flv"),
+    ],
 )
 def test_selected_entries_are_the_full_scan_filtered(name: str, parser: str) -> None:
     _reader, traced = _traced(FIXTURES / name, parser)

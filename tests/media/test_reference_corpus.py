@@ -1,5 +1,8 @@
-"""Agreement over the research note's reference corpus (shared/reference/media/make_corpus.sh), rebuilt
-with ffmpeg into a temporary folder, its oracle derived by tools/make_goldens.py. Slow: ``-m slow``."""
+"""Agreement over a corpus rebuilt with this machine's ffmpeg into a temporary folder, its oracle derived
+by tools/make_goldens.py from this machine's ffprobe. Slow: ``-m slow``.
+
+The corpus script is ``tools/make_fixtures.sh`` unless ``IMM_MEDIA_CORPUS_SCRIPT`` names another one; it
+is run as ``bash SCRIPT OUTDIR`` and must write media files into OUTDIR."""
 
 from __future__ import annotations
 
@@ -14,11 +17,7 @@ import pytest
 from tests.media.golden import agreement, publish
 
 ROOT = Path(__file__).resolve().parents[2]
-CANDIDATES = [
-    Path(os.environ.get("IMM_MEDIA_CORPUS_SCRIPT", "")),
-    ROOT.parent / "shared" / "reference" / "media" / "make_corpus.sh",
-    ROOT / "shared" / "reference" / "media" / "make_corpus.sh",
-]
+SCRIPT = Path(os.environ.get("IMM_MEDIA_CORPUS_SCRIPT") or ROOT / "tools" / "make_fixtures.sh")
 
 
 def _make_goldens():
@@ -33,9 +32,7 @@ def _make_goldens():
 def test_reference_corpus_agreement(tmp_path: Path) -> None:
     if not shutil.which("ffmpeg") or not shutil.which("ffprobe"):
         pytest.skip("ffmpeg/ffprobe not installed (apt-get install -y ffmpeg)")
-    script = next((p for p in CANDIDATES if p.is_file()), None)
-    if script is None:
-        pytest.skip("make_corpus.sh not found (set IMM_MEDIA_CORPUS_SCRIPT)")
+    script = SCRIPT
     corpus = tmp_path / "corpus"
     subprocess.run(["bash", str(script), str(corpus)], check=True, capture_output=True, timeout=600)
     goldens = _make_goldens()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from freezegun import freeze_time
@@ -12,9 +12,9 @@ from imm_emulator.clock import NS, Clock, format_rfc3339, parse_rfc3339
 def test_now_follows_freezegun_and_so_does_wall() -> None:
     clock = Clock()
     with freeze_time("2024-05-01T12:00:00Z") as frozen:
-        assert clock.now() == clock.wall() == datetime(2024, 5, 1, 12, tzinfo=timezone.utc).timestamp()
+        assert clock.now() == clock.wall() == datetime(2024, 5, 1, 12, tzinfo=UTC).timestamp()
         frozen.tick(timedelta(seconds=30))
-        assert clock.now() == datetime(2024, 5, 1, 12, 0, 30, tzinfo=timezone.utc).timestamp()
+        assert clock.now() == datetime(2024, 5, 1, 12, 0, 30, tzinfo=UTC).timestamp()
 
 
 def test_advance_moves_now_but_not_wall() -> None:
@@ -41,8 +41,8 @@ def test_account_adjustments_stack_on_global_and_stay_in_their_account() -> None
 
 def test_set_and_freeze() -> None:
     clock = Clock()
-    clock.set(datetime(2030, 1, 1, tzinfo=timezone.utc))
-    assert abs(clock.now() - datetime(2030, 1, 1, tzinfo=timezone.utc).timestamp()) < 1
+    clock.set(datetime(2030, 1, 1, tzinfo=UTC))
+    assert abs(clock.now() - datetime(2030, 1, 1, tzinfo=UTC).timestamp()) < 1
     clock.freeze()
     frozen = clock.now_ns()
     time.sleep(0.01)

@@ -124,8 +124,8 @@ def _num(value: Any) -> float | None:
 def probe_facts(meta: Mapping[str, Any]) -> ProbeFacts:
     """Read the facts the labeler uses from a DetectMediaMeta answer, tolerating missing or odd fields."""
     meta = meta if isinstance(meta, Mapping) else {}
-    raw_streams = meta.get("VideoStreams") if isinstance(meta.get("VideoStreams"), list) else []
-    streams = [s for s in raw_streams if isinstance(s, Mapping)]
+    raw_streams = meta.get("VideoStreams")
+    streams = [s for s in raw_streams if isinstance(s, Mapping)] if isinstance(raw_streams, list) else []
     moving = [s for s in streams if not is_still_image(s)]
     main = moving[0] if moving else (streams[0] if streams else {})
     audio = meta.get("AudioStreams") if isinstance(meta.get("AudioStreams"), list) else []

@@ -62,17 +62,16 @@ def _unit_number(value: Any, what: str, where: str) -> float:
 def _clips(value: Any, where: str) -> list[tuple[int, int]]:
     if not isinstance(value, list):
         raise _error(f'{where}: Clips must be a list of {{"TimeRange": [start_ms, end_ms]}}.')
-    out = []
+    out: list[tuple[int, int]] = []
     for i, clip in enumerate(value):
         pair = clip.get("TimeRange") if isinstance(clip, Mapping) else clip
         if isinstance(clip, Mapping) and set(clip) - {"TimeRange"}:
             raise _error(f"{where}: Clips[{i}] has unknown keys {sorted(set(clip) - {'TimeRange'})}.")
-        ok = (
+        if not (
             isinstance(pair, (list, tuple))
             and len(pair) == 2
             and all(isinstance(t, int) and not isinstance(t, bool) for t in pair)
-        )
-        if not ok:
+        ):
             raise _error(
                 f'{where}: Clips[{i}] must be {{"TimeRange": [start_ms, end_ms]}} with two integers, '
                 f"not {clip!r}."

@@ -15,9 +15,9 @@ def sample_frames(read_range: Callable[[int, int], bytes], size: int) -> int | N
         return None
     at = 12
     while at + 8 <= len(head):
-        chunk, length = head[at:at + 4], int.from_bytes(head[at + 4:at + 8], "big")
+        chunk, length = head[at : at + 4], int.from_bytes(head[at + 4 : at + 8], "big")
         if chunk == b"COMM":
-            body = head[at + 8:at + 14]
+            body = head[at + 8 : at + 14]
             return int.from_bytes(body[2:6], "big") if len(body) == 6 else None
         at += 8 + length + (length & 1)
     return None

@@ -30,8 +30,10 @@ def _pcm(track: Track) -> str:
     bits = integer(track.bit_depth) or 16
     big = track.format_settings__endianness == "Big"
     # "Float" is in Format_Settings for WAVE_FORMAT_IEEE_FLOAT, in Format_Profile for an extensible header
-    settings = " ".join(str(value or "") for value in (
-        track.format_settings, track.format_settings__sign, track.format_profile))
+    settings = " ".join(
+        str(value or "")
+        for value in (track.format_settings, track.format_settings__sign, track.format_profile)
+    )
     if "Float" in settings:
         return f"pcm_f{bits}{'be' if big else 'le'}"
     if bits == 8:

@@ -40,8 +40,12 @@ def _all() -> dict[str, Container]:
 
 @cache
 def _by_mediainfo_format() -> dict[str, Container]:
-    return {fmt: _all()[name] for name, spec in table("containers").items() if not name.startswith("_")
-            for fmt in spec["mediainfo"]}
+    return {
+        fmt: _all()[name]
+        for name, spec in table("containers").items()
+        if not name.startswith("_")
+        for fmt in spec["mediainfo"]
+    }
 
 
 def container_for(mediainfo_format: str | None) -> Container | None:

@@ -27,14 +27,14 @@ def _vint(data: bytes, at: int, keep_marker: bool) -> tuple[int, int] | None:
     if at + length > len(data):
         return None
     value = first if keep_marker else first & (0xFF >> length)
-    for byte in data[at + 1:at + length]:
+    for byte in data[at + 1 : at + length]:
         value = value << 8 | byte
     if not keep_marker and value == (1 << (7 * length)) - 1:
         value = _UNKNOWN  # "unknown size" (live or unfinished files)
     return value, length
 
 
-def _elements(data: bytes, start: int, end: int):  # type: ignore[no-untyped-def]
+def _elements(data: bytes, start: int, end: int):
     """(id, element start, payload start, payload size) of the elements in data[start:end]."""
     at = start
     while at < end:
@@ -54,7 +54,7 @@ def _elements(data: bytes, start: int, end: int):  # type: ignore[no-untyped-def
 def _uint(data: bytes, start: int, size: int) -> int | None:
     if size <= 0 or size > 8 or start + size > len(data):
         return None
-    return int.from_bytes(data[start:start + size], "big")
+    return int.from_bytes(data[start : start + size], "big")
 
 
 def default_durations(read_range: Callable[[int, int], bytes], size: int) -> dict[int, int]:

@@ -39,8 +39,9 @@ class Facts:
     aiff_frames: int | None = None  # the COMM chunk's numSampleFrames
 
     @classmethod
-    def read(cls, container: Container, inspection: Inspection, size: int,
-             read_range: Callable[[int, int], bytes]) -> Facts:
+    def read(
+        cls, container: Container, inspection: Inspection, size: int, read_range: Callable[[int, int], bytes]
+    ) -> Facts:
         assert inspection.general is not None
         facts = cls(container, inspection.general, inspection, size)
         text = inspection.trace
@@ -76,15 +77,21 @@ class Facts:
     def _read_cover(self, text: str, read_range: Callable[[int, int], bytes]) -> None:
         self.read_picture(trace.flac_picture(text), read_range)
 
-    def read_picture(self, picture: trace.FlacPicture | None,
-                     read_range: Callable[[int, int], bytes]) -> None:
+    def read_picture(
+        self, picture: trace.FlacPicture | None, read_range: Callable[[int, int], bytes]
+    ) -> None:
         """FLAC PICTURE: ffprobe shows it as an attached-picture stream; MediaInfo only says 'Cover: Yes'.
         Let MediaInfo describe the image bytes themselves and list that as an Image track."""
         if picture is None or not 0 < picture.length <= COVER_LIMIT:
             return
         image = read_range(picture.offset, picture.length)
-        described = inspect(io.BytesIO(image), len(image), trace=False, deadline=time.monotonic() + 0.5,
-                            parser=image_parser(image))
+        described = inspect(
+            io.BytesIO(image),
+            len(image),
+            trace=False,
+            deadline=time.monotonic() + 0.5,
+            parser=image_parser(image),
+        )
         self.inspection.tracks.extend(described.of_type("Image"))
 
     def mp4_track(self, track: Track) -> trace.Mp4Track | None:

@@ -26,8 +26,14 @@ def addresses(latitude: float, longitude: float) -> list[dict[str, str]] | None:
     district = place.get("county")
     parts = [part for part in (city, district, province, country) if part]
     line = ", ".join(dict.fromkeys(parts))
-    record = {"Language": "en", "AddressLine": line, "Country": country, "Province": province, "City": city,
-              "District": district}
+    record = {
+        "Language": "en",
+        "AddressLine": line,
+        "Country": country,
+        "Province": province,
+        "City": city,
+        "District": district,
+    }
     return [{key: value for key, value in record.items() if value}]
 
 

@@ -16,12 +16,22 @@ from ...errors import ImmError
 from .containers import by_name
 from .probe import BYTE_BUDGET, Analysis, analyse, render
 from .source import MediaSource
+from .streams import Stream
 from .timing import container_totals
 
 MAX_PLAYLIST_BYTES = 1024 * 1024
 MAX_PLAYLISTS = 16
-_SEGMENT_TAGS = ("Title", "Artist", "AlbumArtist", "Album", "Composer", "Performer", "Language",
-                 "ProduceTime", "LatLong")
+_SEGMENT_TAGS = (
+    "Title",
+    "Artist",
+    "AlbumArtist",
+    "Album",
+    "Composer",
+    "Performer",
+    "Language",
+    "ProduceTime",
+    "LatLong",
+)
 _ATTRIBUTE = re.compile(r'([A-Z0-9-]+)=("[^"]*"|[^,]*)')
 
 
@@ -72,8 +82,9 @@ def parse(text: str) -> Playlist:
     return playlist
 
 
-def detect_playlist(source: MediaSource, *, deadline: float,
-                    byte_budget: int = BYTE_BUDGET) -> dict[str, Any]:
+def detect_playlist(
+    source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUDGET
+) -> dict[str, Any]:
     top = _read(source)
     if not top.variants and not top.segments:
         raise _invalid(source, "is not an HLS playlist with media segments")
@@ -84,8 +95,10 @@ def detect_playlist(source: MediaSource, *, deadline: float,
             media.append((child, _read(child)))
     else:
         media.append((source, top))
-    analyses = [_first_segment(playlist_source, playlist, deadline, byte_budget)
-                for playlist_source, playlist in media]
+    analyses = [
+        _first_segment(playlist_source, playlist, deadline, byte_budget)
+        for playlist_source, playlist in media
+    ]
     return _combine(source, top, media[0][1], analyses)
 
 
@@ -100,7 +113,7 @@ def _first_segment(source: MediaSource, playlist: Playlist, deadline: float, byt
 def _combine(source: MediaSource, top: Playlist, first: Playlist, analyses: list[Analysis]) -> dict[str, Any]:
     """One answer from the first segment of each playlist, renumbered and re-timed as the hls demuxer does."""
     base = analyses[0]
-    streams = []
+    streams: list[Stream] = []
     for analysis in analyses:
         for stream in analysis.streams:
             stream.index = len(streams)
@@ -117,8 +130,15 @@ def _combine(source: MediaSource, top: Playlist, first: Playlist, analyses: list
     # the hls demuxer does not carry the segments' metadata over
     overrides: dict[str, Any] = dict.fromkeys(_SEGMENT_TAGS)
     hls = by_name("hls")
-    overrides.update({"FormatName": hls.name, "FormatLongName": hls.long_name, "Size": source.size,
-                      "ProgramCount": max(1, top.programs), "StreamCount": len(streams)})
+    overrides.update(
+        {
+            "FormatName": hls.name,
+            "FormatLongName": hls.long_name,
+            "Size": source.size,
+            "ProgramCount": max(1, top.programs),
+            "StreamCount": len(streams),
+        }
+    )
     return render(combined, with_addresses=False, overrides=overrides)
 
 

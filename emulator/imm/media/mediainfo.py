@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any, Protocol
 from xml.etree import ElementTree
 
 from pymediainfo import MediaInfo, Track
@@ -26,6 +26,16 @@ _FINISHED = 0x08
 _BUFFER = 64 * 1024
 JUMP_AFTER = 1024 * 1024  # bytes read from the start before skipping to the tail
 TAIL = 1024 * 1024
+
+
+class ByteReader(Protocol):
+    """What MediaInfo is fed from: a seekable reader of bytes (a binary file, a BoundedReader)."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
+
+    def tell(self) -> int: ...
 
 
 @dataclass
@@ -41,8 +51,9 @@ class Inspection:
         return [track for track in self.tracks if track.track_type in kinds]
 
 
-def inspect(reader: BinaryIO, size: int, *, trace: bool, deadline: float, jump: bool = False,
-            parser: str = "") -> Inspection:
+def inspect(
+    reader: ByteReader, size: int, *, trace: bool, deadline: float, jump: bool = False, parser: str = ""
+) -> Inspection:
     """Parse ``size`` bytes readable from ``reader`` at ParseSpeed 0 (headers, a few frames); ``parser``
     names the MediaInfo parser to use (see sniff.py), '' to let MediaInfo try every parser."""
     with _LOCK:
@@ -78,7 +89,7 @@ class _Track(Track):
     """pymediainfo's Track (same attributes, None for a missing one), built and read faster: Track
     answers a missing attribute by catching AttributeError inside ``__getattribute__`` on every access."""
 
-    __getattribute__ = object.__getattribute__  # type: ignore[assignment]
+    __getattribute__ = object.__getattribute__
 
     def __getattr__(self, name: str) -> None:
         return None
@@ -146,7 +157,7 @@ def _may_be_int(value: Any) -> bool:
     return not isinstance(value, str) or _MAY_BE_INT.match(value) is not None
 
 
-def _library():  # type: ignore[no-untyped-def]
+def _library():
     """pymediainfo's loaded library, its prototypes declared once (``_get_library`` redoes that and
     opens a handle on every call)."""
     global _LIB
@@ -158,7 +169,7 @@ def _library():  # type: ignore[no-untyped-def]
     return _LIB
 
 
-def _feed(lib, handle, reader: BinaryIO, size: int, deadline: float, jump: bool) -> None:  # type: ignore[no-untyped-def]
+def _feed(lib, handle, reader: ByteReader, size: int, deadline: float, jump: bool) -> None:
     """Feed MediaInfo, following its seeks. Where it keeps reading sequentially (MPEG-TS/PS: it would
     read most of the file), hand it the tail after the first MiB, as its own seek to the end would:
     it then times the streams from their last packets, reading 2 MiB instead of 70 % of the file."""

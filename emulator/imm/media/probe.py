@@ -50,8 +50,9 @@ class Analysis:
     totals: Totals
 
 
-def detect_media_meta(source: MediaSource, *, time_limit: float = TIME_LIMIT,
-                      byte_budget: int = BYTE_BUDGET) -> dict[str, Any]:
+def detect_media_meta(
+    source: MediaSource, *, time_limit: float = TIME_LIMIT, byte_budget: int = BYTE_BUDGET
+) -> dict[str, Any]:
     """The DetectMediaMeta answer body (no RequestId) for ``source``; ImmError if it is not media."""
     deadline = time.monotonic() + time_limit
     identity = getattr(source, "identity", None)
@@ -87,25 +88,31 @@ def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUD
             _read_video_timing(facts, reader, deadline, parser)
             tail = reader.range(max(0, source.size - pes.TAIL), min(pes.TAIL, source.size))
             found = pes.transport_stream(tail) if container.name == "mpegts" else pes.program_stream(tail)
-            facts.last_pts = dict(found)
+            facts.last_pts = dict(found.items())  # PIDs (int) or stream ids (str)
         if any(t.format == "JPEG" and not t.chroma_subsampling for t in inspection.of_type("Video")):
             # MediaInfo parses a frame only after the container index: read an AVI's first frame header
             # directly, else trace the whole (rare) MJPEG file
-            facts.jpeg_chroma = (container.name == "avi" and avi_chroma(reader.range, source.size)) or \
-                jpeg_chroma(inspect(reader, source.size, trace=True, deadline=deadline, parser=parser).trace)
+            facts.jpeg_chroma = (
+                container.name == "avi" and avi_chroma(reader.range, source.size)
+            ) or jpeg_chroma(inspect(reader, source.size, trace=True, deadline=deadline, parser=parser).trace)
     finally:
         raw.close()
     streams = build_streams(facts)
     if not any(stream.kind in ("video", "audio") for stream in streams):
         why = "was cut short" if reader.exhausted else "has no audio or video stream"
         raise _invalid(source, f"{why} ({container.long_name} container)")
-    totals = container_totals([s.timing for s in streams], _header_duration(facts), source.size,
-                              from_pts=container.name in _FROM_PTS)
+    totals = container_totals(
+        [s.timing for s in streams],
+        _header_duration(facts),
+        source.size,
+        from_pts=container.name in _FROM_PTS,
+    )
     return Analysis(facts, streams, totals)
 
 
-def render(analysis: Analysis, *, with_addresses: bool,
-           overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+def render(
+    analysis: Analysis, *, with_addresses: bool, overrides: dict[str, Any] | None = None
+) -> dict[str, Any]:
     facts, streams, totals = analysis.facts, analysis.streams, analysis.totals
     described = [(stream.kind, describe(stream, facts)) for stream in streams]
     videos = [fields for kind, fields in described if kind == "video"]
@@ -126,18 +133,24 @@ def render(analysis: Analysis, *, with_addresses: bool,
         found = position(facts)
         top["Addresses"] = geo.addresses(*found) if found else None
     top.update(overrides or {})
-    return shape.answer(top, {
-        "VideoStreams": videos,
-        "AudioStreams": [fields for kind, fields in described if kind == "audio"],
-        "Subtitles": [fields for kind, fields in described if kind == "subtitle"],
-    })
+    return shape.answer(
+        top,
+        {
+            "VideoStreams": videos,
+            "AudioStreams": [fields for kind, fields in described if kind == "audio"],
+            "Subtitles": [fields for kind, fields in described if kind == "subtitle"],
+        },
+    )
 
 
 def _supported(source: MediaSource, mediainfo_format: str | None) -> Container:
     container = container_for(mediainfo_format)
     if container is None:
-        what = f"is {mediainfo_format} data, not a supported media format" if mediainfo_format else \
-            "is not a media file (no known container or stream format)"
+        what = (
+            f"is {mediainfo_format} data, not a supported media format"
+            if mediainfo_format
+            else "is not a media file (no known container or stream format)"
+        )
         raise _invalid(source, what)
     return container
 
@@ -146,8 +159,9 @@ def _invalid(source: MediaSource, what: str) -> ImmError:
     return ImmError("InvalidArgument", f"The media object {source.uri} {what}.")
 
 
-def _inspect(source: MediaSource, reader: BoundedReader,
-             deadline: float) -> tuple[Inspection, Container, str]:
+def _inspect(
+    source: MediaSource, reader: BoundedReader, deadline: float
+) -> tuple[Inspection, Container, str]:
     """MediaInfo's report (and its trace where the answer needs one), read with the parser the content
     names: (inspection, the container it makes this, that parser or '' if MediaInfo tried them all)."""
     head = reader.head(16)
@@ -163,15 +177,17 @@ def _inspect(source: MediaSource, reader: BoundedReader,
     container = _supported(source, inspection.general.format if inspection.general else None)
     if known is not None and container.name != known[0]:  # not what the bytes promised: trace after all
         known = None
-        inspection = inspect(reader, source.size, trace=_wants_trace(head), deadline=deadline, jump=jump,
-                             parser=parser)
+        inspection = inspect(
+            reader, source.size, trace=_wants_trace(head), deadline=deadline, jump=jump, parser=parser
+        )
         container = _supported(source, inspection.general.format if inspection.general else None)
     inspection.untraced = None if known is None else known[1]
     return inspection, container, parser
 
 
-def _read_untraced(parser: str, reader: BoundedReader,
-                   size: int) -> tuple[str, Callable[[Facts], None]] | None:
+def _read_untraced(
+    parser: str, reader: BoundedReader, size: int
+) -> tuple[str, Callable[[Facts], None]] | None:
     """What the trace would add for an MP3 (its Xing header) or a FLAC file (its cover), read from the
     bytes, so MediaInfo need not trace: (the container it is for, how to add it), or None if unsure."""
     if parser == "Mpega":
@@ -186,8 +202,12 @@ def _read_untraced(parser: str, reader: BoundedReader,
 def _wants_trace(head: bytes) -> bool:
     """Formats whose trace recovers exact values (MP4 time scales, FLV metadata, MP3 Xing, Ogg granules)."""
     mpeg_audio_sync = len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
-    return head[4:8] in _MP4_BOXES or head[:3] in (b"FLV", b"ID3") or head[:4] in (b"OggS", b"fLaC") \
+    return (
+        head[4:8] in _MP4_BOXES
+        or head[:3] in (b"FLV", b"ID3")
+        or head[:4] in (b"OggS", b"fLaC")
         or mpeg_audio_sync
+    )
 
 
 def _is_mpeg_stream(head: bytes) -> bool:
@@ -270,4 +290,3 @@ def _is_playlist(source: MediaSource) -> bool:
         return raw.read(7) == b"#EXTM3U"
     finally:
         raw.close()
-

@@ -61,7 +61,7 @@ class BoundedReader(io.RawIOBase):
             self._position += len(piece)
         return b"".join(chunks)
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, buffer) -> int:
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)

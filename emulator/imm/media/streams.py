@@ -94,6 +94,7 @@ def _with_indexes(tracks: list[Track], kind_order: list[str]) -> list[tuple[int,
         else:
             pending.append(track)
     next_index = 0
+
     def rank(track: Track) -> tuple[bool, int]:
         kind = track.track_type.lower()
         return track.track_type == "Image", kind_order.index(kind) if kind in kind_order else len(kind_order)

@@ -160,7 +160,11 @@ def _start_none(track: Track, kind: str, codec: str | None, facts: Facts) -> Fra
 
 
 _START = {
-    "none": _start_none, "zero": _start_zero, "mp4": _start_mp4, "delay": _start_delay, "mp3": _start_mp3,
+    "none": _start_none,
+    "zero": _start_zero,
+    "mp4": _start_mp4,
+    "delay": _start_delay,
+    "mp3": _start_mp3,
 }
 
 
@@ -188,7 +192,7 @@ def _last_packet_end(track: Track, frame: Fraction, facts: Facts) -> Fraction | 
     return ticks * tick if ticks > 0 else None
 
 
-def _mp4_duration(info, movie_timescale: int, time_base: Fraction) -> int | None:  # type: ignore[no-untyped-def]
+def _mp4_duration(info, movie_timescale: int, time_base: Fraction) -> int | None:
     """mov.c after applying the edit list: presentation ends where the samples end, shifted by the
     edit's media time unless composition offsets (B-frames) already push the last picture that late,
     and never past the edit itself."""
@@ -228,8 +232,8 @@ def _duration_seconds(track: Track, kind: str, codec: str | None, facts: Facts, 
                 return None
             return Fraction(round(samples / spf) * spf, rate)  # MediaInfo's count is ms-rounded
         if name == "aac":  # estimate_timings_from_bit_rate: the file size over the average bit rate
-            bitrate = _adts_bitrate(facts, rate)
-            return Fraction(facts.size * 8, bitrate) if bitrate else None
+            adts_bitrate = _adts_bitrate(facts, rate)
+            return Fraction(facts.size * 8, adts_bitrate) if adts_bitrate else None
         if name == "aiff" and facts.aiff_frames is not None:
             return Fraction(facts.aiff_frames, rate)
         if name in ("wav", "flac", "aiff") and integer(track.samples_count):
@@ -337,8 +341,9 @@ class Totals:
     bitrate: int | None = None
 
 
-def container_totals(streams: list[StreamTiming], header_duration: Fraction | None, size: int,
-                     from_pts: bool) -> Totals:
+def container_totals(
+    streams: list[StreamTiming], header_duration: Fraction | None, size: int, from_pts: bool
+) -> Totals:
     """libavformat estimate_timings: fill streams lacking times from the container, then total up."""
     header_us = None if header_duration is None else rescale(header_duration, MICROSECOND)
     first = _update(streams, header_us)
@@ -357,7 +362,9 @@ def container_totals(streams: list[StreamTiming], header_duration: Fraction | No
 
 
 def _update(streams: list[StreamTiming], header_us: int | None) -> Totals:
-    starts, ends, durations = {False: [], True: []}, {False: [], True: []}, {False: [], True: []}
+    starts: dict[bool, list[int]] = {False: [], True: []}
+    ends: dict[bool, list[int]] = {False: [], True: []}
+    durations: dict[bool, list[int]] = {False: [], True: []}
     for stream in streams:
         if not stream.time_base:
             continue
@@ -380,7 +387,7 @@ def _update(streams: list[StreamTiming], header_us: int | None) -> Totals:
     return Totals(start=start, duration=duration)
 
 
-def _primary(values: dict[bool, list[int]], pick, prefer_text) -> int | None:  # type: ignore[no-untyped-def]
+def _primary(values: dict[bool, list[int]], pick, prefer_text) -> int | None:
     main = pick(values[False]) if values[False] else None
     text = pick(values[True]) if values[True] else None
     if main is None or (text is not None and prefer_text(main, text)):

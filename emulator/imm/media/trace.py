@@ -31,11 +31,29 @@ _ENTRY = re.compile(r"^([0-9A-Fa-f]+) ( *)([^:\n]*?)(?::[ \t]+([^\n]*?))?[ \t]*$
 # other lines early (the literal newline lets the regex engine jump from line to line; the possessive
 # indent keeps it from re-reading an indented line as a top-level one) - 3 to 4 times cheaper.
 _SELECTED_NAMES = (
-    "Name", "Time scale", "Duration", "Sample Count", "Sample Duration", "Number of entries",
-    "Track duration", "Media time", "max_num_reorder_frames", "sps_max_num_reorder_pics",
-    "num_units_in_tick", "vui_num_units_in_tick", "time_scale", "vui_time_scale", "Data", "Unknown",
-    "absolute granule position", "StringData", "Value", "Timestamp_Base",
-    "Timestamp_Extended", "AVCPacketType", "CompositionTime",
+    "Name",
+    "Time scale",
+    "Duration",
+    "Sample Count",
+    "Sample Duration",
+    "Number of entries",
+    "Track duration",
+    "Media time",
+    "max_num_reorder_frames",
+    "sps_max_num_reorder_pics",
+    "num_units_in_tick",
+    "vui_num_units_in_tick",
+    "time_scale",
+    "vui_time_scale",
+    "Data",
+    "Unknown",
+    "absolute granule position",
+    "StringData",
+    "Value",
+    "Timestamp_Base",
+    "Timestamp_Extended",
+    "AVCPacketType",
+    "CompositionTime",
 )
 _SELECTED = re.compile(
     r"\n([0-9A-Fa-f]+) ( *+)((?<=[0-9A-Fa-f] )[^:\n]*?|Track Header - \d[^:\n]*?|[ \t]*(?:"
@@ -293,6 +311,6 @@ def mp3(trace: str) -> Mp3Facts:
 def ogg_last_granule(trace: str) -> int | None:
     """The largest absolute granule position seen (the last page's, which MediaInfo reads at the end)."""
     fields = _fields(trace, selected=True)
-    positions = [_int(value) for key, value in fields if key == "absolute granule position"]
-    positions = [p for p in positions if p is not None and p >= 0 and p != (1 << 64) - 1]
+    granules = [_int(value) for key, value in fields if key == "absolute granule position"]
+    positions = [p for p in granules if p is not None and p >= 0 and p != (1 << 64) - 1]
     return max(positions) if positions else None

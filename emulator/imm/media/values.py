@@ -137,8 +137,8 @@ def rfc3339(text: str | None) -> str | None:
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    moment = moment.astimezone(datetime.timezone.utc)
+        moment = moment.replace(tzinfo=datetime.UTC)
+    moment = moment.astimezone(datetime.UTC)
     if moment.year < 1970 or moment.timestamp() == 0:  # unset: zero MP4 date reads as 1904, ASF's as 1970
         return None
     fraction = f"{moment.microsecond:06d}".rstrip("0")
