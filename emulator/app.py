@@ -22,13 +22,21 @@ from .config import EmulatorConfig
 from .control import control_blueprint
 from .errors import ImmError
 from .faults import FaultRule
+from .framing import MalformedRequest, check_content_length, guard_input
 from .imm.handlers import OPERATIONS
-from .oss.http import handle_oss, is_oss_request
+from .oss.http import handle_oss
 from .protocol.params import typed_params
 from .protocol.rpc import parse_rpc
 from .runtime import Runtime
 from .state.journal import mask
-from .web import error_response, http_request, json_response, new_request_id
+from .web import (
+    error_response,
+    http_request,
+    json_response,
+    malformed_response,
+    new_request_id,
+    service_of_request,
+)
 
 log = logging.getLogger("imm_emulator")
 
@@ -116,13 +124,29 @@ def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = N
     methods = ["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"]
 
     def root() -> Response:
-        return handle_oss(runtime) if is_oss_request() else handle_rpc(runtime)
+        return handle_oss(runtime) if service_of_request() == "oss" else handle_rpc(runtime)
 
     app.add_url_rule("/", "root", root, methods=methods)
     app.add_url_rule(
         "/<path:_path>", "oss", lambda _path: handle_oss(runtime), methods=methods, strict_slashes=False
     )
     app.register_blueprint(control_blueprint(runtime))
+
+    wsgi_app = app.wsgi_app
+
+    def guarded_wsgi_app(environ: dict[str, Any], start_response: Any) -> Any:
+        guard_input(environ)  # body read errors become MalformedRequest
+        return wsgi_app(environ, start_response)
+
+    app.wsgi_app = guarded_wsgi_app  # type: ignore[method-assign]
+
+    @app.before_request
+    def _framing() -> None:
+        check_content_length(request.headers.get("Content-Length"))
+
+    @app.errorhandler(MalformedRequest)
+    def _malformed(exc: MalformedRequest) -> Response:
+        return malformed_response(runtime, str(exc))
 
     @app.errorhandler(404)
     @app.errorhandler(405)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
 import threading
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlsplit
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .app import create_app
+from .config import EmulatorConfig
+from .framing import addressed_service, malformed_answer
 from .runtime import Runtime
-from .web import error_body, new_request_id
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -23,6 +24,8 @@ log = logging.getLogger("imm_emulator.access")
 class _QuietHandler(WSGIRequestHandler):
     """Access lines go to the ``imm_emulator.access`` logger at DEBUG instead of stderr."""
 
+    config: EmulatorConfig  # set on the subclass made for each server
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         log.debug('%s "%s" %s %s', self.address_string(), self.requestline, code, size)
 
@@ -31,20 +34,36 @@ class _QuietHandler(WSGIRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """HTTP the app never sees (a garbage request line, a 64 KiB URL, too many headers) still gets
-        IMM's JSON error envelope, not http.server's HTML page: the SDKs parse every answer as JSON."""
+        the error envelope of the service addressed (IMM's JSON, OSS's XML), not http.server's HTML
+        page: the SDKs parse every answer."""
         short, long = self.responses.get(code, ("Error", "The request could not be read."))
-        request_id = new_request_id()
-        host_id = getattr(self.server, "host_id", "")
-        body = json.dumps(error_body(host_id, short.replace(" ", ""), message or long, request_id)).encode()
+        config = self.config
+        target = urlsplit(getattr(self, "path", "") or "/")
+        headers = getattr(self, "headers", None)
+        service = addressed_service(
+            target.path, (name for name, _ in parse_qsl(target.query)), headers.get if headers else _no_header
+        )
+        head = getattr(self, "command", "") == "HEAD"
+        status, fields, body = malformed_answer(
+            service,
+            message or long,
+            host_id=config.host_id,
+            region=config.region,
+            status=code,
+            reason=short,
+            head=head,
+        )
         self.log_error("code %d, message %s", code, message)
-        self.send_response(code, message)
-        self.send_header("Content-Type", "application/json;charset=utf-8")
-        self.send_header("x-acs-request-id", request_id)
-        self.send_header("Connection", "close")
-        self.send_header("Content-Length", str(len(body)))
+        self.send_response(status, message)
+        for name, value in [*fields, ("Connection", "close"), ("Content-Length", str(len(body)))]:
+            self.send_header(name, value)
         self.end_headers()
-        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+        if not head and code >= 200 and code not in (204, 304):
             self.wfile.write(body)
+
+
+def _no_header(name: str) -> None:
+    return None
 
 
 class Server:
@@ -67,25 +86,22 @@ class Server:
         self._thread: threading.Thread | None = None
         if config.server == "waitress":
             try:
-                import waitress
+                from .waitress_server import make_waitress_server
             except ImportError as exc:
                 self._socket.close()
                 raise OSError("--server waitress needs the waitress package: pip install waitress") from exc
             self._map: dict = {}
-            self._waitress = waitress.create_server(
-                app, map=self._map, sockets=[self._socket], threads=8, ident="imm-emulator"
-            )
+            self._waitress = make_waitress_server(app, self._socket, self._map, config)
             return
         self._wsgi: BaseWSGIServer = make_server(
             config.host,
             config.port,
             app,
             threaded=True,
-            request_handler=_QuietHandler,
+            request_handler=type("Handler", (_QuietHandler,), {"config": config}),
             fd=self._socket.fileno(),
         )
-        self._wsgi.daemon_threads = True
-        self._wsgi.host_id = config.host_id  # type: ignore[attr-defined]  (for _QuietHandler.send_error)
+        self._wsgi.daemon_threads = True  # type: ignore[attr-defined]  # a ThreadingMixIn server
 
     @property
     def port(self) -> int:
@@ -119,7 +135,7 @@ class Server:
                     dispatcher.close()
 
             if self._thread is not None:  # closed by the loop thread itself: no select() on a closed fd
-                self._waitress.trigger.pull_trigger(close_all)
+                self._waitress.trigger.pull_trigger(close_all)  # type: ignore[attr-defined]  # stubs: int
             else:
                 close_all()
         else:

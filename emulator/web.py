@@ -10,6 +10,7 @@ from typing import Any
 from flask import Response, request
 
 from .errors import ImmError
+from .framing import MalformedRequest, Service, addressed_service, imm_error_body, malformed_answer
 from .protocol.rpc import HttpRequest
 from .runtime import Runtime
 
@@ -25,20 +26,26 @@ def json_response(body: dict[str, Any], status: int = 200, headers: dict[str, st
     return response
 
 
-def error_body(host_id: str, code: str, message: str, request_id: str) -> dict[str, str]:
-    """IMM's error envelope."""
-    return {
-        "RequestId": request_id,
-        "HostId": host_id,
-        "Code": code,
-        "Message": message,
-        "Recommend": f"https://next.api.aliyun.com/troubleshoot?q={code}&product=imm",
-    }
-
-
 def error_response(runtime: Runtime, error: ImmError, request_id: str) -> Response:
-    body = error_body(runtime.config.host_id, error.code, error.message, request_id)
+    body = imm_error_body(runtime.config.host_id, error.code, error.message, request_id)
     return json_response(body, error.http_status, {"x-acs-request-id": request_id, **error.headers})
+
+
+def service_of_request() -> Service:
+    """The service the current request addresses ("imm", "oss" or "control")."""
+    return addressed_service(request.path, request.args.keys(), request.headers.get)
+
+
+def malformed_response(runtime: Runtime, message: str) -> Response:
+    """The 400 for broken framing, in the envelope of the service addressed."""
+    status, headers, body = malformed_answer(
+        service_of_request(),
+        message,
+        host_id=runtime.config.host_id,
+        region=runtime.config.region,
+        head=request.method == "HEAD",
+    )
+    return Response(body, status, headers)
 
 
 MAX_RPC_BODY = 1 << 20
@@ -51,7 +58,10 @@ def http_request(*, with_body: bool = True) -> HttpRequest:
     if with_body:
         if (request.content_length or 0) > MAX_RPC_BODY:
             raise ImmError("InvalidArgument", f"The request body is larger than {MAX_RPC_BODY} bytes.", 413)
-        body = request.stream.read(MAX_RPC_BODY + 1)
+        try:
+            body = _read_up_to(MAX_RPC_BODY + 1)
+        except MalformedRequest as exc:
+            raise ImmError("InvalidArgument", str(exc)) from None
         if len(body) > MAX_RPC_BODY:
             raise ImmError("InvalidArgument", f"The request body is larger than {MAX_RPC_BODY} bytes.", 413)
     return HttpRequest(
@@ -62,3 +72,15 @@ def http_request(*, with_body: bool = True) -> HttpRequest:
         body=body,
         content_type=request.content_type or "",
     )
+
+
+def _read_up_to(limit: int) -> bytes:
+    """The body, or its first ``limit`` bytes; read to its end, so a body that ends early is noticed."""
+    parts, size = [], 0
+    while size < limit:
+        part = request.stream.read(limit - size)
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)

@@ -1,8 +1,9 @@
 """OSS over HTTP, path-style (``/<bucket>/<key>``) on the emulator's one port.
 
-Turns Flask's request into calls on ``Oss`` and answers as sdk-wire.md §4 records what oss2 and
-alibabacloud-oss-v2 read: XML documents, ``x-oss-request-id``, RFC 1123 ``Last-Modified``, a CRC-64
-header that is correct or absent, and errors as OSS XML (in ``x-oss-err`` for HEAD).
+Turns Flask's request into calls on ``Oss`` and answers what oss2 and alibabacloud-oss-v2 read from
+the real service: XML documents, ``x-oss-request-id``, RFC 1123 ``Last-Modified``, a CRC-64 header that
+is correct or absent (both SDKs compare it with their own when present), and errors as OSS XML (for
+HEAD, which has no body, base64 of that XML in ``x-oss-err``, which both SDKs decode).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from flask import Response, request
 
 from ..clock import format_rfc3339
 from ..errors import OssError, ascii_int
+from ..framing import MalformedRequest
 from ..protocol import oss_xml as xml
 from ..runtime import Runtime
 from ..state.blobs import CHUNK, read_chunks
@@ -31,17 +33,6 @@ from .model import STORED_HEADERS, NewObject, ObjectInfo
 log = logging.getLogger("imm_emulator.oss")
 MAX_OBJECT_SIZE = 5 << 30
 OWNER_ID = "imm-emulator"
-
-
-def is_oss_request() -> bool:
-    """OSS and IMM share ``/``: a call naming an IMM action is IMM; otherwise an OSS-style signature
-    (header or presigned query) makes it OSS's ListBuckets."""
-    if "x-acs-action" in request.headers or "Action" in request.args:
-        return False
-    authorization = request.headers.get("Authorization", "")
-    return authorization.startswith(("OSS ", "OSS4-")) or any(
-        name in request.args for name in ("OSSAccessKeyId", "x-oss-signature")
-    )
 
 
 def handle_oss(runtime: Runtime) -> Response:
@@ -65,7 +56,8 @@ def handle_oss(runtime: Runtime) -> Response:
             verified=caller.verified,
         )
         response = _dispatch(runtime, caller.account, bucket, key)
-    except OssError as error:
+    except (OssError, MalformedRequest) as failure:
+        error = failure if isinstance(failure, OssError) else OssError("InvalidArgument", str(failure))
         response = _error(runtime, error, request_id)
         trace.update(code=error.code, message=error.message)
     except Exception:
@@ -218,7 +210,7 @@ def _list_buckets(runtime: Runtime, account: str) -> Response:
         ("IntranetEndpoint", f"oss-{region}-internal.aliyuncs.com"), ("Location", f"oss-{region}"),
         ("Name", b["name"]), ("Region", region), ("StorageClass", "Standard"),
     ]) for b in page]  # fmt: skip
-    children = [("Owner", [("ID", account), ("DisplayName", account)])]
+    children: list[xml.Node] = [("Owner", [("ID", account), ("DisplayName", account)])]
     if prefix or marker or truncated:
         children += [
             ("Prefix", prefix),
@@ -346,7 +338,7 @@ def _delete_multiple(runtime: Runtime, account: str, bucket: str) -> Response:
     for key in keys:
         runtime.oss.delete(account, bucket, key)
         deleted.append(("Deleted", [("Key", enc(key))]))
-    children = [] if quiet else deleted
+    children: list[xml.Node] = [] if quiet else deleted
     if encoding:
         children.append(("EncodingType", encoding))
     return _xml(("DeleteResult", children))
@@ -554,7 +546,7 @@ def _list_parts(runtime: Runtime, account: str, bucket: str, key: str) -> Respon
     max_parts = _int_arg("max-parts", 1000, 1, 1000)
     parts = [p for p in runtime.oss.parts(account, bucket, upload_id) if p.number > marker]
     page, truncated = parts[:max_parts], len(parts) > max_parts
-    children = [
+    children: list[xml.Node] = [
         ("Bucket", bucket),
         ("Key", key),
         ("UploadId", upload_id),

@@ -1,0 +1,89 @@
+"""waitress (``--server waitress``) answering what its own parser refuses in the emulator's envelopes.
+
+waitress reads each request whole (headers and body, de-chunked) before the app runs, so it finds
+broken framing itself and answers in plain text, or, for a body the client stops sending, closes the
+connection without a word. This channel answers both in the addressed service's envelope instead.
+Imported only when waitress is installed and chosen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from typing import Any
+from urllib.parse import parse_qsl
+
+from waitress.channel import HTTPChannel
+from waitress.server import TcpWSGIServer, create_server
+from waitress.task import ErrorTask
+
+from .config import EmulatorConfig
+from .framing import addressed_service, malformed_answer
+
+
+def make_waitress_server(
+    app: Any, sock: socket.socket, socket_map: dict, config: EmulatorConfig
+) -> TcpWSGIServer:
+    """waitress on the bound ``sock``, its channels answering in the emulator's envelopes."""
+    server = create_server(app, map=socket_map, sockets=[sock], threads=8, ident="imm-emulator")
+    assert isinstance(server, TcpWSGIServer)  # one TCP socket given, one server made
+    server.channel_class = type("Channel", (EnvelopeChannel,), {"config": config})
+    return server
+
+
+def _answer(
+    channel: EnvelopeChannel, request: Any, status: int, reason: str, message: str
+) -> tuple[str, list, bytes]:
+    config = channel.config
+    # waitress keeps header names upper-cased with "_" for "-", as in a WSGI environ
+    headers = {name.upper().replace("-", "_"): value for name, value in request.headers.items()}
+    service = addressed_service(
+        request.path or "/",
+        (name for name, _ in parse_qsl(request.query or "")),
+        lambda name: headers.get(name.upper().replace("-", "_")),
+    )
+    status, fields, body = malformed_answer(
+        service,
+        message,
+        host_id=config.host_id,
+        region=config.region,
+        status=status,
+        reason=reason,
+        head=request.command == "HEAD",
+    )
+    return f"{status} {reason}", fields, body
+
+
+class EnvelopeErrorTask(ErrorTask):
+    """A request waitress's parser refused (bad chunk size, invalid Content-Length, a chunk longer
+    than its size line): its error in the addressed service's envelope."""
+
+    def execute(self) -> None:
+        request: Any = self.request  # waitress's parser, with the error it found
+        error = request.error
+        channel: Any = self.channel
+        status, fields, body = _answer(channel, request, error.code, error.reason, error.body)
+        self.status = status
+        self.response_headers = [*self.response_headers, *fields]
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class EnvelopeChannel(HTTPChannel):
+    error_task_class = EnvelopeErrorTask
+    config: EmulatorConfig  # set on the subclass made for each server
+
+    def handle_close(self) -> None:
+        """The client ended its side (or idled out) with a request's headers read but its body short of
+        its Content-Length or final chunk: tell it so before closing (it may still be reading)."""
+        pending = self.request
+        sock = self.socket
+        if pending is not None and pending.headers_finished and not pending.completed and sock is not None:
+            message = "The request body ended before its Content-Length or final chunk."
+            status, fields, body = _answer(self, pending, 400, "Bad Request", message)
+            head = [f"HTTP/1.1 {status}", *(f"{k}: {v}" for k, v in fields)]
+            head += [f"Content-Length: {len(body)}", "Connection: close"]
+            with contextlib.suppress(OSError):
+                sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+        super().handle_close()
