@@ -75,7 +75,7 @@ def parse_rpc(request: HttpRequest, known_actions: Collection[str]) -> RpcCall:
     params: dict[str, str] = {}
     for name, value in request.query_pairs() + request.form_pairs():
         params.setdefault(name, value)
-    action = request.header("x-acs-action") or params.get("Action", "")
+    action = _selector(request, params, "x-acs-action", "Action")
     if not action:
         raise missing("Action")
     if action not in known_actions:
@@ -85,9 +85,25 @@ def parse_rpc(request: HttpRequest, known_actions: Collection[str]) -> RpcCall:
             f"Specified api is not found, please check your url and method. {action!r} is not an "
             f"operation imm-emulator serves; it serves: {supported}.",
         )
-    version = request.header("x-acs-version") or params.get("Version", "")
+    version = _selector(request, params, "x-acs-version", "Version")
     if not version:
         raise missing("Version")
     if version != API_VERSION:
         raise ImmError("InvalidVersion", f"Specified parameter Version is not valid. Use {API_VERSION}.")
     return RpcCall(action, version, params)
+
+
+def _selector(request: HttpRequest, params: dict[str, str], header: str, param: str) -> str:
+    """The action (or version) as the caller signed it. RPC v1 signs parameters, never headers, so a
+    v1-signed request takes it from its parameters alone (an added ``x-acs-action`` header cannot swap
+    a signed GetProject for a DeleteProject). ACS3 signs both the headers and the query: the two must
+    then agree."""
+    from_header, from_params = request.header(header), params.get(param)
+    if "Signature" in params:
+        return from_params or ""
+    if from_header and from_params and from_header != from_params:
+        raise ImmError(
+            "InvalidArgument",
+            f"The {header} header ({from_header!r}) and the {param} parameter ({from_params!r}) disagree.",
+        )
+    return from_header or from_params or ""
