@@ -53,17 +53,16 @@ MAX_RPC_BODY = 1 << 20
 
 def http_request(*, with_body: bool = True) -> HttpRequest:
     """The current Flask request; ``with_body=False`` leaves the body unread (OSS uploads stream it).
-    An RPC body is at most 1 MiB: more is refused before it is read."""
+    An RPC body is at most 1 MiB: more is refused."""
     body = b""
     if with_body:
-        if (request.content_length or 0) > MAX_RPC_BODY:
-            raise ImmError("InvalidArgument", f"The request body is larger than {MAX_RPC_BODY} bytes.", 413)
         try:
-            body = _read_up_to(MAX_RPC_BODY + 1)
+            read = read_body(MAX_RPC_BODY)
         except MalformedRequest as exc:
             raise ImmError("InvalidArgument", str(exc)) from None
-        if len(body) > MAX_RPC_BODY:
+        if read is None:
             raise ImmError("InvalidArgument", f"The request body is larger than {MAX_RPC_BODY} bytes.", 413)
+        body = read
     return HttpRequest(
         method=request.method,
         path=request.path,
@@ -72,6 +71,18 @@ def http_request(*, with_body: bool = True) -> HttpRequest:
         body=body,
         content_type=request.content_type or "",
     )
+
+
+def read_body(limit: int) -> bytes | None:
+    """The request body (read once per request, then cached), or None when it is longer than ``limit``.
+    The cap holds for the bytes read, not only the declared Content-Length: a chunked body declares
+    none, and at most ``limit + 1`` bytes of it are read."""
+    cached = request.environ.get("imm_emulator.body")
+    if cached is None:
+        if (request.content_length or 0) > limit:
+            return None
+        cached = request.environ["imm_emulator.body"] = _read_up_to(limit + 1)
+    return None if len(cached) > limit else cached
 
 
 def _read_up_to(limit: int) -> bytes:

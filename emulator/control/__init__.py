@@ -19,9 +19,10 @@ from ..config import AccessKey
 from ..errors import ImmError, ascii_int
 from ..faults import FaultRule
 from ..imm import notifications, tasks, video_labels
+from ..protocol.params import strict_json
 from ..protocol.signatures import same
 from ..runtime import Runtime
-from ..web import error_response, json_response, new_request_id
+from ..web import error_response, json_response, new_request_id, read_body
 from .ui import render_dashboard
 
 MAX_CONTROL_BODY = 1 << 20
@@ -291,13 +292,17 @@ def _float_arg(name: str, default: float, low: float, high: float) -> float:
 
 
 def _body() -> dict[str, Any]:
-    if (request.content_length or 0) > MAX_CONTROL_BODY:
+    data = read_body(MAX_CONTROL_BODY)
+    if data is None:
         raise ImmError(
             "InvalidArgument", f"The control API takes bodies up to {MAX_CONTROL_BODY} bytes.", 413
         )
-    if not request.get_data(cache=True):
+    if not data:
         return {}
-    body = request.get_json(silent=True)
+    try:
+        body = strict_json(data.decode("utf-8")) if request.is_json else None
+    except (ValueError, RecursionError):
+        body = None
     if not isinstance(body, dict):
-        raise ImmError("InvalidArgument", "The control API takes a JSON object body.")
+        raise ImmError("InvalidArgument", "The control API takes a JSON object body (application/json).")
     return body

@@ -26,7 +26,7 @@ from ..protocol import oss_xml as xml
 from ..runtime import Runtime
 from ..state.blobs import CHUNK, read_chunks
 from ..state.journal import mask
-from ..web import http_request
+from ..web import http_request, read_body
 from .listing import DEFAULT_KEYS, MAX_KEYS, list_objects
 from .model import STORED_HEADERS, NewObject, ObjectInfo
 
@@ -368,10 +368,10 @@ def _body_chunks() -> Iterator[bytes]:
 
 
 def _small_body() -> bytes:
-    length = request.content_length or 0
-    if length > xml.MAX_XML_BODY:
+    body = read_body(xml.MAX_XML_BODY)
+    if body is None:
         raise OssError("EntityTooLarge", "The XML body is larger than 2 MB.")
-    return request.get_data()
+    return body
 
 
 def _write_headers(info: ObjectInfo) -> dict[str, str]:

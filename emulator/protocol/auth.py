@@ -96,6 +96,7 @@ class Authenticator:
                     f"The request signature does not conform to Aliyun standards. The {required} header "
                     "must be sent and listed in SignedHeaders.",
                 )
+        self._check_timestamp(request.header("x-acs-date") or "")
         # What selects behaviour must be signed: every x-acs-* header sent (action, version, content
         # hash, token...) and host, so no header can be added to a signed request.
         signed = {name.lower() for name in parsed.signed_headers}
@@ -107,7 +108,6 @@ class Authenticator:
                 "The request signature does not conform to Aliyun standards. Every x-acs-* header and host "
                 f"must be listed in SignedHeaders; not listed: {', '.join(unsigned)}.",
             )
-        self._check_timestamp(request.header("x-acs-date") or "")
         body_hash = hashlib.sha256(request.body).hexdigest()
         claimed_hash = request.header("x-acs-content-sha256") or body_hash
         headers = {name: request.header_values(name) for name in parsed.signed_headers}

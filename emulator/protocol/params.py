@@ -11,6 +11,7 @@ gateway ignores them.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -50,7 +51,9 @@ def _convert(name: str, text: str, prop: dict) -> Any:
         if text.strip() == "":
             return None
         try:
-            return json.loads(text)
+            return strict_json(text)
+        except UnusableValue as exc:
+            raise invalid_argument(f"The parameter {name} is invalid: {exc}.") from None
         except (ValueError, RecursionError) as exc:
             position = f" at position {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
             raise ImmError(
@@ -66,15 +69,53 @@ def _convert(name: str, text: str, prop: dict) -> Any:
         return int(text)
     if kind == "number":
         try:
-            return float(text)
+            number = float(text)
         except ValueError as exc:
             raise invalid(name, f"{text!r} is not a number.") from exc
+        if not math.isfinite(number):
+            raise invalid(name, f"{text!r} is not a finite number.")
+        return number
     if kind == "boolean":
         lowered = text.strip().lower()
         if lowered not in ("true", "false"):
             raise invalid(name, f"{text!r} is not a boolean (true or false).")
         return lowered == "true"
     return text
+
+
+class UnusableValue(ValueError):
+    """JSON that parses but that no answer, journal or store can carry."""
+
+
+def strict_json(text: str) -> Any:
+    """``json.loads`` without Python's extensions: no NaN or Infinity (nor numbers that overflow to
+    it), and no lone UTF-16 surrogates (a ``\\udfff`` escape), which no UTF-8 answer can encode."""
+    value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and _SURROGATE.search(item):
+            raise UnusableValue("it holds a lone UTF-16 surrogate (\\ud800-\\udfff)")
+    return value
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _no_constant(name: str) -> Any:
+    raise UnusableValue(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise UnusableValue(f"{text} is out of range")
+    return value
 
 
 def _gather_flattened(raw: dict[str, str], properties: dict[str, dict]) -> dict[str, list]:

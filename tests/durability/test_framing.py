@@ -4,8 +4,10 @@ and nothing stored from a body that did not arrive whole."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import re
 import socket
 import xml.etree.ElementTree as ET
 
@@ -96,3 +98,36 @@ def test_the_server_still_serves_on_after_broken_framing(emu) -> None:
     assert status == 400
     status, _, body = exchange(emu.port, b"GET /bkt/seed " + HTTP + OSS_AUTH, False)
     assert (status, body) == (200, b"x")
+
+
+CAPPED = {  # target: (request head, the cap in bytes)
+    "imm": (TARGETS["imm"], 1 << 20),
+    "oss": (b"POST /bkt?delete HTTP/1.1\r\nHost: x\r\nAuthorization: OSS test-access-key-id:x\r\n", 2 << 20),
+    "control": (b"PUT /_emulator/labels HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n", 1 << 20),
+}
+
+
+@pytest.mark.parametrize("target", sorted(CAPPED))
+def test_body_caps_hold_for_chunked_bodies_that_declare_no_length(emu, target) -> None:
+    """A chunked body has no Content-Length to check up front: the cap must hold for the bytes read."""
+    head, cap = CAPPED[target]
+    piece = b"a" * 65536
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for _ in range(cap // len(piece) + 8))
+    with socket.create_connection(("127.0.0.1", emu.port), timeout=10) as conn:
+        conn.sendall(head + b"Transfer-Encoding: chunked\r\n\r\n")
+        try:  # the server may answer (and stop reading) before all of it is sent
+            conn.sendall(chunks + b"0\r\n\r\n")
+        except OSError:
+            pass
+        answer = b""
+        with contextlib.suppress(OSError):
+            while chunk := conn.recv(65536):
+                answer += chunk
+                head_part, _, body_part = answer.partition(b"\r\n\r\n")
+                length = re.search(rb"(?i)content-length: *(\d+)", head_part)
+                if length and len(body_part) >= int(length.group(1)):
+                    break
+    status = int(answer.split()[1])
+    assert status == 413 or (target == "oss" and status == 400), answer[:300]
+    body = answer.partition(b"\r\n\r\n")[2]
+    assert body.startswith(b"<?xml") if target == "oss" else json.loads(body)["Code"] == "InvalidArgument"

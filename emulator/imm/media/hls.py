@@ -54,10 +54,7 @@ def parse(text: str) -> Playlist:
         if not line:
             continue
         if line.startswith("#EXTINF:"):
-            try:
-                duration = float(line[8:].split(",")[0])
-            except ValueError:
-                duration = 0.0
+            duration = _extinf(line[8:].split(",")[0])
         elif line.startswith("#EXT-X-STREAM-INF"):
             expect_variant = True
             playlist.programs += 1
@@ -142,6 +139,21 @@ def _combine(source: MediaSource, top: Playlist, first: Playlist, analyses: list
     return render(combined, with_addresses=False, overrides=overrides)
 
 
+MAX_SEGMENT_SECONDS = 1e9  # ~31 years: more is no media, and sums of such values overflow
+
+
+def _extinf(text: str) -> float:
+    """A segment's duration; unreadable counts as 0 (ffprobe's leniency), but NaN, infinities and
+    absurd values are refused: they would poison every duration summed from them."""
+    try:
+        value = float(text)
+    except ValueError:
+        return 0.0
+    if not 0 <= value <= MAX_SEGMENT_SECONDS:  # also False for NaN
+        raise ValueError(f"#EXTINF:{text.strip()[:40]} is not a duration from 0 to {MAX_SEGMENT_SECONDS:g} s")
+    return value
+
+
 def _read(source: MediaSource) -> Playlist:
     if source.size > MAX_PLAYLIST_BYTES:
         raise _invalid(source, f"is larger than {MAX_PLAYLIST_BYTES} bytes, too large for a playlist")
@@ -153,7 +165,10 @@ def _read(source: MediaSource) -> Playlist:
     text = data.decode("utf-8", "replace")
     if not text.lstrip("\ufeff").startswith("#EXTM3U"):
         raise _invalid(source, "is not an M3U8 playlist (no #EXTM3U header)")
-    return parse(text)
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise _invalid(source, f"has an unusable segment duration: {exc}") from None
 
 
 def _sibling(source: MediaSource, reference: str) -> MediaSource:
