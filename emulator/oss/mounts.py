@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, BinaryIO
 
 from ..errors import OssError
@@ -255,9 +256,11 @@ class MountedBucket:
                     continue
                 try:
                     path = self.resolve(key)
-                    yield key, path, path.stat()
+                    found = path.stat()
                 except (OssError, OSError):
                     continue
+                if S_ISREG(found.st_mode):  # a FIFO or device would block or never end its read
+                    yield key, path, found
 
     def is_empty(self) -> bool:
         return next(self._walk(""), None) is None

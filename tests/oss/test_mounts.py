@@ -172,3 +172,20 @@ def test_mount_flags_and_env(tmp_path: Path) -> None:
     for name in ("rw", "Media", "-media", "my_media"):  # names OSS clients refuse to address
         with pytest.raises(ValueError, match="not a valid OSS bucket name"):
             EmulatorConfig(mounts=[f"{name}={tmp_path}"])
+
+
+def test_fifos_and_devices_in_a_mount_are_not_objects(tmp_path: Path) -> None:
+    """A FIFO would block every listing that hashed it, and a device never ends: only regular files
+    are objects, and a listing, HEAD and GET over such a folder answer at once."""
+    folder = tmp_path / "with-fifo"
+    folder.mkdir()
+    (folder / "a.txt").write_text("a")
+    os.mkfifo(folder / "pipe")
+    (folder / "zero").symlink_to("/dev/zero")  # outside the mount anyway, and a device
+    with Emulator(auth="off", mounts=[f"fifo={folder}"]) as emu:
+        bucket = emu.oss2_bucket("fifo", "any-key", "any-secret")
+        assert [o.key for o in oss2.ObjectIteratorV2(bucket)] == ["a.txt"]
+        status, _ = raw(emu, "GET", "/fifo/pipe")
+        assert status == 404
+        status, _ = raw(emu, "HEAD", "/fifo/pipe")
+        assert status == 404
