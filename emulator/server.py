@@ -32,13 +32,31 @@ class _QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (werkzeug's signature)
         log.debug(format, *args)
 
+    def log_error(self, format: str, *args: object) -> None:  # noqa: A002 (werkzeug's signature)
+        log.debug(format, *args)  # a client's malformed request is not the emulator's error
+
+    def parse_request(self) -> bool:
+        """http.server's checks, plus a request target that parses as a URL: werkzeug's make_environ
+        would raise on one like ``http://[`` and close the connection with a traceback."""
+        if not super().parse_request():
+            return False
+        try:
+            urlsplit(self.path)
+        except ValueError:
+            self.send_error(400, f"The request target {self.path[:100]!r} is not a URL.")
+            return False
+        return True
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """HTTP the app never sees (a garbage request line, a 64 KiB URL, too many headers) still gets
         the error envelope of the service addressed (IMM's JSON, OSS's XML), not http.server's HTML
         page: the SDKs parse every answer."""
         short, long = self.responses.get(code, ("Error", "The request could not be read."))
         config = self.config
-        target = urlsplit(getattr(self, "path", "") or "/")
+        try:
+            target = urlsplit(getattr(self, "path", "") or "/")
+        except ValueError:  # e.g. "http://[": no path to route by
+            target = urlsplit("/")
         headers = getattr(self, "headers", None)
         service = addressed_service(
             target.path, (name for name, _ in parse_qsl(target.query)), headers.get if headers else _no_header
@@ -54,7 +72,7 @@ class _QuietHandler(WSGIRequestHandler):
             head=head,
         )
         self.log_error("code %d, message %s", code, message)
-        self.send_response(status, message)
+        self.send_response(status, None)
         for name, value in [*fields, ("Connection", "close"), ("Content-Length", str(len(body)))]:
             self.send_header(name, value)
         self.end_headers()

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import TcpWSGIServer, create_server
 from waitress.task import ErrorTask
 
@@ -36,10 +37,12 @@ def _answer(
 ) -> tuple[str, list, bytes]:
     config = channel.config
     # waitress keeps header names upper-cased with "_" for "-", as in a WSGI environ
-    headers = {name.upper().replace("-", "_"): value for name, value in request.headers.items()}
+    # A request refused early (a garbage request line) has no path, query or command yet.
+    fields = getattr(request, "headers", {}) or {}
+    headers = {name.upper().replace("-", "_"): value for name, value in fields.items()}
     service = addressed_service(
-        request.path or "/",
-        (name for name, _ in parse_qsl(request.query or "")),
+        getattr(request, "path", None) or "/",
+        (name for name, _ in parse_qsl(getattr(request, "query", None) or "")),
         lambda name: headers.get(name.upper().replace("-", "_")),
     )
     status, fields, body = malformed_answer(
@@ -49,7 +52,7 @@ def _answer(
         region=config.region,
         status=status,
         reason=reason,
-        head=request.command == "HEAD",
+        head=getattr(request, "command", None) == "HEAD",
     )
     return f"{status} {reason}", fields, body
 
@@ -70,8 +73,19 @@ class EnvelopeErrorTask(ErrorTask):
         self.write(body)
 
 
+class _Parser(HTTPRequestParser):
+    def parse_header(self, header_plus: bytes) -> None:
+        """waitress lets a ValueError from splitting a target like ``http://[`` escape its parser,
+        and closes the connection without an answer: make it the parse error it is (400)."""
+        try:
+            super().parse_header(header_plus)
+        except ValueError as exc:
+            raise ParsingError(f"The request target is not a URL: {exc}") from None
+
+
 class EnvelopeChannel(HTTPChannel):
     error_task_class = EnvelopeErrorTask
+    parser_class = _Parser
     config: EmulatorConfig  # set on the subclass made for each server
 
     def handle_close(self) -> None:

@@ -131,3 +131,34 @@ def test_body_caps_hold_for_chunked_bodies_that_declare_no_length(emu, target) -
     assert status == 413 or (target == "oss" and status == 400), answer[:300]
     body = answer.partition(b"\r\n\r\n")[2]
     assert body.startswith(b"<?xml") if target == "oss" else json.loads(body)["Code"] == "InvalidArgument"
+
+
+UNREADABLE = {  # requests the servers' own parsers refuse, and what each addresses
+    "target that is no URL": (b"GET http://[ HTTP/1.1\r\nHost: x\r\n\r\n", "imm"),
+    "garbage request line": (b"GARBAGE\r\n\r\n", "imm"),
+    "bucket path, bad Content-Length": (
+        b"PUT /bkt/k HTTP/1.1\r\nHost: x\r\nAuthorization: OSS test-access-key-id:x\r\n"
+        b"Content-Length: x1\r\n\r\n",
+        "oss",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNREADABLE))
+def test_requests_the_server_cannot_parse_get_the_envelope(emu, case, caplog) -> None:
+    data, service = UNREADABLE[case]
+    caplog.set_level(logging.DEBUG)
+    with socket.create_connection(("127.0.0.1", emu.port), timeout=10) as conn:
+        conn.sendall(data)
+        conn.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    body = answer.partition(b"\r\n\r\n")[2] if answer.startswith(b"HTTP/") else answer  # HTTP/0.9 style
+    if answer.startswith(b"HTTP/"):
+        assert answer.split()[1] == b"400", answer[:200]
+    if service == "oss":
+        assert ET.fromstring(body).findtext("Code") == "InvalidArgument"
+    else:
+        assert json.loads(body)["Code"] == "InvalidArgument"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info], caplog.text
