@@ -170,6 +170,17 @@ class EmulatorConfig:
             "--control-token", "require 'Authorization: Bearer TOKEN' on /_emulator/* (but health)"
         ),
     )
+    allowed_hosts: list[str] = field(
+        default_factory=list,
+        metadata=_opt(
+            "--allowed-host",
+            "a Host name the control API answers besides loopback ones (localhost, *.localhost, 127.x, "
+            "::1) when listening on a loopback address; repeatable",
+            env="IMM_EMULATOR_ALLOWED_HOSTS",
+            multiple=True,
+            metavar="NAME",
+        ),
+    )
     journal_size: int = field(
         default=1000, metadata=_opt("--journal-size", "how many recent calls the request journal keeps")
     )
@@ -201,6 +212,7 @@ class EmulatorConfig:
             self.access_keys = [AccessKey(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET)]
         Policy.parse(self.task_duration)
         self.mounts = [m if isinstance(m, Mount) else Mount.parse(str(m)) for m in self.mounts]
+        self.allowed_hosts = [str(h).strip().lower() for h in self.allowed_hosts if str(h).strip()]
         buckets = [m.bucket for m in self.mounts]
         if len(set(buckets)) != len(buckets):
             raise ValueError("each bucket can be mounted once")

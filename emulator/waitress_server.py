@@ -13,7 +13,7 @@ import socket
 from typing import Any
 from urllib.parse import parse_qsl
 
-from waitress.channel import HTTPChannel
+from waitress.channel import ClientDisconnected, HTTPChannel
 from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import TcpWSGIServer, create_server
 from waitress.task import ErrorTask
@@ -60,6 +60,14 @@ def _answer(
 class EnvelopeErrorTask(ErrorTask):
     """A request waitress's parser refused (bad chunk size, invalid Content-Length, a chunk longer
     than its size line): its error in the addressed service's envelope."""
+
+    def service(self) -> None:
+        request: Any = self.request
+        if getattr(request.error, "code", 0) == 500:
+            # waitress's own 500 means a response failed after the app returned it (the app answers its
+            # own errors): an injected "drop" fault. End the connection without an answer, as dropped.
+            raise ClientDisconnected()
+        super().service()
 
     def execute(self) -> None:
         request: Any = self.request  # waitress's parser, with the error it found

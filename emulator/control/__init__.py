@@ -20,9 +20,9 @@ from ..errors import ImmError, ascii_int
 from ..faults import FaultRule
 from ..imm import notifications, tasks, video_labels
 from ..protocol.params import strict_json
-from ..protocol.signatures import same
 from ..runtime import Runtime
 from ..web import error_response, json_response, new_request_id, read_body
+from . import guard
 from .ui import render_dashboard
 
 MAX_CONTROL_BODY = 1 << 20
@@ -38,21 +38,10 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
         return error_response(runtime, error, new_request_id())
 
     @bp.before_request
-    def _require_token() -> None:
-        """With --control-token, only a holder of the token drives the emulator (health stays open)."""
-        token = runtime.config.control_token
-        if not token or request.path == "/_emulator/health":
-            return
-        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or request.args.get(
-            "token"
+    def _guard() -> None:
+        guard.check(
+            runtime.config, request.method, request.path, request.headers.get, request.args.get("token")
         )
-        if not given or not same(given, token):
-            raise ImmError(
-                "Forbidden.ControlToken",
-                "The control API needs 'Authorization: Bearer <token>' "
-                "(the --control-token of this emulator).",
-                401,
-            )
 
     @bp.get("/openapi.json")
     def openapi() -> Response:
@@ -84,6 +73,16 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
                 )
             except ValueError as exc:
                 raise ImmError("InvalidArgument", str(exc)) from exc
+            joins = "account_id" in body and key.account_id in runtime.auth.accounts()
+            if joins and not guard.token_given(
+                runtime.config, request.headers.get("Authorization", ""), request.args.get("token")
+            ):
+                raise ImmError(
+                    "Forbidden.Account",
+                    f"Account {key.account_id} exists: a key joins an existing account only with the "
+                    "control token (--control-token). Leave account_id out for an account of its own.",
+                    403,
+                )
             runtime.register_key(key)
             access_key_id = key.access_key_id
         else:

@@ -45,6 +45,11 @@ class Authenticator:
             self._keys[key.access_key_id] = key
             return True
 
+    def accounts(self) -> set[str]:
+        """The accounts of the keys accepted."""
+        with self._lock:
+            return {key.account_id for key in self._keys.values()}
+
     def key(self, access_key_id: str) -> AccessKey | None:
         with self._lock:
             return self._keys.get(access_key_id)

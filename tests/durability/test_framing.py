@@ -28,7 +28,7 @@ TARGETS = {
     "imm": b"POST /?Action=CreateProject&Version=2020-09-30&ProjectName=p HTTP/1.1\r\nHost: x\r\n"
     b"Content-Type: application/x-www-form-urlencoded\r\n",
     "oss": b"PUT /bkt/upload.bin HTTP/1.1\r\nHost: x\r\nAuthorization: OSS test-access-key-id:x\r\n",
-    "control": b"POST /_emulator/reset HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n",
+    "control": b"POST /_emulator/reset HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n",
 }
 
 
@@ -103,7 +103,10 @@ def test_the_server_still_serves_on_after_broken_framing(emu) -> None:
 CAPPED = {  # target: (request head, the cap in bytes)
     "imm": (TARGETS["imm"], 1 << 20),
     "oss": (b"POST /bkt?delete HTTP/1.1\r\nHost: x\r\nAuthorization: OSS test-access-key-id:x\r\n", 2 << 20),
-    "control": (b"PUT /_emulator/labels HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n", 1 << 20),
+    "control": (
+        b"PUT /_emulator/labels HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n",
+        1 << 20,
+    ),
 }
 
 

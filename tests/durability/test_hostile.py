@@ -216,7 +216,7 @@ def test_malformed_http_over_a_socket(tmp_path) -> None:
             # an IMM JSON envelope or an OSS XML error, also for what the HTTP server refuses itself
             assert not body or body.startswith(b'{"RequestId"') or body.startswith(b"<?xml"), answer[:300]
         assert [p.name for p in (tmp_path / "outside").iterdir()] == ["secret.txt"]
-        assert send_raw(emu.port, b"GET /_emulator/health HTTP/1.1\r\nHost: x\r\n\r\n").startswith(
+        assert send_raw(emu.port, b"GET /_emulator/health HTTP/1.1\r\nHost: localhost\r\n\r\n").startswith(
             b"HTTP/1.1 200"
         )
 

@@ -162,6 +162,8 @@ def test_journal_over_http(imm_emulator, imm_client) -> None:
         found = json.load(response)
     assert len(found["requests"]) == 2 and found["size"] == 1000
     urllib.request.urlopen(
-        urllib.request.Request(f"{imm_emulator.endpoint}/_emulator/requests", method="DELETE")
+        urllib.request.Request(
+            f"{imm_emulator.endpoint}/_emulator/requests", method="DELETE", headers={"X-IMM-Emulator": "1"}
+        )
     )
     assert imm_emulator.requests.list() == []
