@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from .app import create_app
 from .config import EmulatorConfig
@@ -20,11 +21,22 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("imm_emulator.access")
 
+# A client that sends nothing for this long (before or within its request) is disconnected, so idle
+# or slow sockets cannot hold server threads (werkzeug) or connection slots (waitress) for long.
+IDLE_TIMEOUT = 30.0
+# At most this many connections are served at once; more wait in the listen backlog, and one that
+# waits past a second is answered 503 (werkzeug starts a thread per connection).
+MAX_CONNECTIONS = 512
+
 
 class _QuietHandler(WSGIRequestHandler):
     """Access lines go to the ``imm_emulator.access`` logger at DEBUG instead of stderr."""
 
     config: EmulatorConfig  # set on the subclass made for each server
+
+    @property
+    def timeout(self) -> float:  # type: ignore[override]  # socketserver reads it at setup()
+        return IDLE_TIMEOUT
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         log.debug('%s "%s" %s %s', self.address_string(), self.requestline, code, size)
@@ -84,6 +96,42 @@ def _no_header(name: str) -> None:
     return None
 
 
+class _BoundedThreadedServer(ThreadedWSGIServer):
+    """werkzeug's threaded server with at most MAX_CONNECTIONS connection threads."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(timeout=1.0):
+            with contextlib.suppress(OSError):
+                request.sendall(_BUSY)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
+_BUSY_BODY = (
+    b'{"Code":"ServiceUnavailable","Message":"imm-emulator is serving its maximum number of connections.",'
+    b'"RequestId":"","HostId":"","Recommend":""}'
+)
+_BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+    b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(_BUSY_BODY), _BUSY_BODY)
+)
+
+
 class Server:
     """``werkzeug`` (threaded, the default) or ``waitress`` (``--server waitress``, needs the package)."""
 
@@ -111,15 +159,13 @@ class Server:
             self._map: dict = {}
             self._waitress = make_waitress_server(app, self._socket, self._map, config)
             return
-        self._wsgi: BaseWSGIServer = make_server(
+        self._wsgi = _BoundedThreadedServer(
             config.host,
             config.port,
             app,
-            threaded=True,
-            request_handler=type("Handler", (_QuietHandler,), {"config": config}),
+            type("Handler", (_QuietHandler,), {"config": config}),
             fd=self._socket.fileno(),
         )
-        self._wsgi.daemon_threads = True  # type: ignore[attr-defined]  # a ThreadingMixIn server
 
     @property
     def port(self) -> int:

@@ -26,7 +26,20 @@ def make_waitress_server(
     app: Any, sock: socket.socket, socket_map: dict, config: EmulatorConfig
 ) -> TcpWSGIServer:
     """waitress on the bound ``sock``, its channels answering in the emulator's envelopes."""
-    server = create_server(app, map=socket_map, sockets=[sock], threads=8, ident="imm-emulator")
+    from .oss.http import MAX_OBJECT_SIZE
+    from .server import IDLE_TIMEOUT, MAX_CONNECTIONS
+
+    server = create_server(
+        app,
+        map=socket_map,
+        sockets=[sock],
+        threads=8,
+        ident="imm-emulator",
+        channel_timeout=IDLE_TIMEOUT,
+        cleanup_interval=max(1, int(IDLE_TIMEOUT // 3)),
+        connection_limit=MAX_CONNECTIONS,
+        max_request_body_size=MAX_OBJECT_SIZE + (1 << 20),  # the documented 5 GiB object, with headers
+    )
     assert isinstance(server, TcpWSGIServer)  # one TCP socket given, one server made
     server.channel_class = type("Channel", (EnvelopeChannel,), {"config": config})
     return server
