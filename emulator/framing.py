@@ -104,27 +104,23 @@ class GuardedInput:
         self._raw = raw
         self._left = length  # None: chunked or no declared length
 
-    def _check(self, data: bytes, asked: int | None) -> bytes:
+    def read(self, size: int | None = -1) -> bytes:
+        return self._guarded(self._raw.read, size)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        return self._guarded(self._raw.readline, size)
+
+    def _guarded(self, method: Callable[[int], bytes], size: int | None) -> bytes:
+        try:
+            data = method(-1 if size is None else size)
+        except (OSError, ValueError) as exc:
+            raise MalformedRequest(f"The request body could not be read: {exc}.") from None
         if self._left is not None:
-            if not data and asked != 0 and self._left > 0:
+            if not data and size != 0 and self._left > 0:
                 missing = f"{self._left} bytes short of its Content-Length"
                 raise MalformedRequest(f"The request body ended {missing}.")
             self._left -= len(data)
         return data
-
-    def read(self, size: int | None = -1) -> bytes:
-        try:
-            data = self._raw.read(-1 if size is None else size)
-        except (OSError, ValueError) as exc:
-            raise MalformedRequest(f"The request body could not be read: {exc}.") from None
-        return self._check(data, size)
-
-    def readline(self, size: int | None = -1) -> bytes:
-        try:
-            data = self._raw.readline(-1 if size is None else size)
-        except (OSError, ValueError) as exc:
-            raise MalformedRequest(f"The request body could not be read: {exc}.") from None
-        return self._check(data, size)
 
     def __iter__(self) -> Iterator[bytes]:
         while line := self.readline(CHUNK):
