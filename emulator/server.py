@@ -106,7 +106,7 @@ class _BoundedThreadedServer(ThreadedWSGIServer):
     def process_request(self, request: Any, client_address: Any) -> None:
         if not self._slots.acquire(timeout=1.0):
             with contextlib.suppress(OSError):
-                request.sendall(_BUSY)
+                request.sendall(self._busy())
             self.shutdown_request(request)
             return
         try:
@@ -115,21 +115,26 @@ class _BoundedThreadedServer(ThreadedWSGIServer):
             self._slots.release()
             raise
 
+    def _busy(self) -> bytes:
+        """The 503 for a connection that found no free slot, in IMM's envelope (the request is unread)."""
+        config: EmulatorConfig = self.RequestHandlerClass.config  # type: ignore[attr-defined]
+        status, fields, body = malformed_answer(
+            "imm",
+            "imm-emulator is serving its maximum number of connections; retry shortly.",
+            host_id=config.host_id,
+            region=config.region,
+            status=503,
+            reason="Service Unavailable",
+        )
+        head = [f"HTTP/1.1 {status} Service Unavailable", *(f"{k}: {v}" for k, v in fields)]
+        head += ["Retry-After: 1", "Connection: close", f"Content-Length: {len(body)}"]
+        return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
+
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
             self._slots.release()
-
-
-_BUSY_BODY = (
-    b'{"Code":"ServiceUnavailable","Message":"imm-emulator is serving its maximum number of connections.",'
-    b'"RequestId":"","HostId":"","Recommend":""}'
-)
-_BUSY = (
-    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
-    b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(_BUSY_BODY), _BUSY_BODY)
-)
 
 
 class Server:

@@ -24,17 +24,9 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_BASE = "https://imm-emulator.dev/schemas/"
 
 OPERATIONS = (
-    "CreateProject",
-    "GetProject",
-    "ListProjects",
-    "UpdateProject",
-    "DeleteProject",
-    "DetectMediaMeta",
-    "CreateVideoLabelClassificationTask",
-    "GetVideoLabelClassificationResult",
-    "GetTask",
-    "ListTasks",
-)
+    "CreateProject", "GetProject", "ListProjects", "UpdateProject", "DeleteProject", "DetectMediaMeta",
+    "CreateVideoLabelClassificationTask", "GetVideoLabelClassificationResult", "GetTask", "ListTasks",
+)  # fmt: skip
 
 # Structural keywords carried over from the metadata; prose, examples and titles are dropped.
 _KEEP = ("type", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern", "minItems", "maxItems")

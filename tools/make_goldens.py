@@ -33,42 +33,10 @@ from pathlib import Path
 from typing import Any
 
 MEDIA_SUFFIXES = {
-    ".mp4",
-    ".m4a",
-    ".m4v",
-    ".mov",
-    ".3gp",
-    ".3g2",
-    ".mkv",
-    ".webm",
-    ".avi",
-    ".flv",
-    ".ts",
-    ".mts",
-    ".m2ts",
-    ".mpg",
-    ".mpeg",
-    ".vob",
-    ".mp3",
-    ".aac",
-    ".ac3",
-    ".eac3",
-    ".wav",
-    ".flac",
-    ".ogg",
-    ".opus",
-    ".oga",
-    ".m3u8",
-    ".mka",
-    ".wma",
-    ".wmv",
-    ".asf",
-    ".amr",
-    ".aiff",
-    ".aif",
-    ".caf",
-    ".mxf",
-}
+    ".mp4", ".m4a", ".m4v", ".mov", ".3gp", ".3g2", ".mkv", ".webm", ".avi", ".flv", ".ts", ".mts",
+    ".m2ts", ".mpg", ".mpeg", ".vob", ".mp3", ".aac", ".ac3", ".eac3", ".wav", ".flac", ".ogg", ".opus",
+    ".oga", ".m3u8", ".mka", ".wma", ".wmv", ".asf", ".amr", ".aiff", ".aif", ".caf", ".mxf",
+}  # fmt: skip
 
 # ISO 639-2 (B and T) -> ISO 639-1, the BCP 47 primary subtag, for the languages media files carry.
 LANG_639_1 = {

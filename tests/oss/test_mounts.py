@@ -114,19 +114,12 @@ def test_writable_mount_round_trips_with_metadata(emu: Emulator, tree) -> None:
 
 
 ESCAPES = [
-    "/media/../outside/secret.txt",
-    "/media/videos/../../outside/secret.txt",
-    "/media/%2E%2E/outside/secret.txt",
-    "/media/%2e%2e%2foutside%2fsecret.txt",
-    "/media/..%2F..%2Foutside%2Fsecret.txt",
-    "/media/..%5Coutside%5Csecret.txt",
-    "/media//etc/passwd",
-    "/media/%2Fetc%2Fpasswd",
-    "/media/link-out.txt",
-    "/media/dir-out/secret.txt",
-    "/media/videos/%00/../../outside/secret.txt",
-    "/media/./../outside/secret.txt",
-]
+    "/media/../outside/secret.txt", "/media/videos/../../outside/secret.txt",
+    "/media/%2E%2E/outside/secret.txt", "/media/%2e%2e%2foutside%2fsecret.txt",
+    "/media/..%2F..%2Foutside%2Fsecret.txt", "/media/..%5Coutside%5Csecret.txt", "/media//etc/passwd",
+    "/media/%2Fetc%2Fpasswd", "/media/link-out.txt", "/media/dir-out/secret.txt",
+    "/media/videos/%00/../../outside/secret.txt", "/media/./../outside/secret.txt",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("path", ESCAPES)

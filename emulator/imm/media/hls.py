@@ -22,16 +22,9 @@ from .timing import container_totals
 MAX_PLAYLIST_BYTES = 1024 * 1024
 MAX_PLAYLISTS = 16
 _SEGMENT_TAGS = (
-    "Title",
-    "Artist",
-    "AlbumArtist",
-    "Album",
-    "Composer",
-    "Performer",
-    "Language",
-    "ProduceTime",
+    "Title", "Artist", "AlbumArtist", "Album", "Composer", "Performer", "Language", "ProduceTime",
     "LatLong",
-)
+)  # fmt: skip
 _ATTRIBUTE = re.compile(r'([A-Z0-9-]+)=("[^"]*"|[^,]*)')
 
 

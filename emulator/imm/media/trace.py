@@ -31,30 +31,12 @@ _ENTRY = re.compile(r"^([0-9A-Fa-f]+) ( *)([^:\n]*?)(?::[ \t]+([^\n]*?))?[ \t]*$
 # other lines early (the literal newline lets the regex engine jump from line to line; the possessive
 # indent keeps it from re-reading an indented line as a top-level one) - 3 to 4 times cheaper.
 _SELECTED_NAMES = (
-    "Name",
-    "Time scale",
-    "Duration",
-    "Sample Count",
-    "Sample Duration",
-    "Number of entries",
-    "Track duration",
-    "Media time",
-    "max_num_reorder_frames",
-    "sps_max_num_reorder_pics",
-    "num_units_in_tick",
-    "vui_num_units_in_tick",
-    "time_scale",
-    "vui_time_scale",
-    "Data",
-    "Unknown",
-    "absolute granule position",
-    "StringData",
-    "Value",
-    "Timestamp_Base",
-    "Timestamp_Extended",
-    "AVCPacketType",
-    "CompositionTime",
-)
+    "Name", "Time scale", "Duration", "Sample Count", "Sample Duration", "Number of entries",
+    "Track duration", "Media time", "max_num_reorder_frames", "sps_max_num_reorder_pics",
+    "num_units_in_tick", "vui_num_units_in_tick", "time_scale", "vui_time_scale", "Data", "Unknown",
+    "absolute granule position", "StringData", "Value", "Timestamp_Base", "Timestamp_Extended",
+    "AVCPacketType", "CompositionTime",
+)  # fmt: skip
 _SELECTED = re.compile(
     r"\n([0-9A-Fa-f]+) ( *+)((?<=[0-9A-Fa-f] )[^:\n]*?|Track Header - \d[^:\n]*?|[ \t]*(?:"
     + "|".join(re.escape(name) for name in sorted(_SELECTED_NAMES, key=len, reverse=True))
