@@ -184,6 +184,27 @@ class EmulatorConfig:
     journal_size: int = field(
         default=1000, metadata=_opt("--journal-size", "how many recent calls the request journal keeps")
     )
+    probe_timeout: float = field(
+        default=2.0,
+        metadata=_opt(
+            "--probe-timeout",
+            "seconds a media probe may take (DetectMediaMeta, task creation) before its worker is killed "
+            "and the call answers InvalidArgument",
+            metavar="SECONDS",
+        ),
+    )
+    probe_workers: int = field(
+        default=2,
+        metadata=_opt("--probe-workers", "MediaInfo worker processes probing media in parallel", metavar="N"),
+    )
+    probe_memory: int = field(
+        default=512,
+        metadata=_opt(
+            "--probe-memory",
+            "address space (MiB) each probe worker may use; a probe beyond it answers InvalidArgument",
+            metavar="MIB",
+        ),
+    )
     mounts: list[Mount] = field(
         default_factory=list,
         metadata=_opt(
@@ -201,6 +222,15 @@ class EmulatorConfig:
         self.journal_size = int(self.journal_size)
         if not 0 <= self.journal_size <= 1_000_000:
             raise ValueError("journal size must be from 0 to 1000000")
+        self.probe_timeout = float(self.probe_timeout)
+        if not 0.1 <= self.probe_timeout <= 600:
+            raise ValueError("the probe timeout must be from 0.1 to 600 seconds")
+        self.probe_workers = int(self.probe_workers)
+        if not 1 <= self.probe_workers <= 64:
+            raise ValueError("probe workers must be from 1 to 64")
+        self.probe_memory = int(self.probe_memory)
+        if not 64 <= self.probe_memory <= 65536:
+            raise ValueError("the probe memory must be from 64 to 65536 MiB")
         if self.server not in ("werkzeug", "waitress"):
             raise ValueError(f"server must be 'werkzeug' or 'waitress', not {self.server!r}")
         if self.auth not in ("strict", "off"):

@@ -12,6 +12,7 @@ from .config import AccessKey, EmulatorConfig
 from .errors import ImmError
 from .faults import Faults
 from .imm import tasks
+from .imm.media.workers import Workers
 from .imm.registry import Services
 from .notifier import Background
 from .oss.service import Oss
@@ -62,7 +63,8 @@ class Runtime:
         self.faults = Faults(self.store)
         self.journal = Journal(self.config.journal_size)
         self.oss = Oss(self.store, self.blobs, self.clock, self.config.mounts, self.config.region)
-        self.services = Services(self.store, self.clock, self.config, self.oss)
+        probes = Workers(self.config.probe_workers, self.config.probe_memory)
+        self.services = Services(self.store, self.clock, self.config, self.oss, probes)
         self.background = Background(self.services, self.config.notify_url)
         tasks.tick(self.services)  # after a restart: end what fell due meanwhile, drop what expired
 
@@ -108,6 +110,7 @@ class Runtime:
 
     def close(self) -> None:
         self.background.stop()
+        self.services.probes.close()
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
         else:

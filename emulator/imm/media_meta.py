@@ -6,6 +6,7 @@ from ..errors import invalid_argument
 from ..oss.source import open_uri
 from . import projects
 from .media.probe import detect_media_meta
+from .media.source import MediaSource
 from .registry import Context, operation
 
 
@@ -16,4 +17,9 @@ def detect(ctx: Context, params: dict) -> dict:
         if not params.get(name):
             raise invalid_argument(f"The parameter {name} is required but not provided.")
     projects.load(ctx, params["ProjectName"])
-    return detect_media_meta(open_uri(ctx.oss, ctx.account, params["SourceURI"]))
+    return probe(ctx, open_uri(ctx.oss, ctx.account, params["SourceURI"]))
+
+
+def probe(ctx: Context, source: MediaSource) -> dict:
+    """The DetectMediaMeta answer for ``source`` with this emulator's probe workers and time limit."""
+    return detect_media_meta(source, time_limit=ctx.config.probe_timeout, pool=ctx.services.probes)

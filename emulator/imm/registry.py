@@ -10,6 +10,7 @@ from ..clock import Clock
 from ..config import EmulatorConfig
 from ..oss.service import Oss
 from ..state import Store
+from .media.workers import Workers
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Services:
     clock: Clock
     config: EmulatorConfig
     oss: Oss
+    probes: Workers = field(default_factory=Workers)  # MediaInfo worker processes
     on_notification: list[Callable[[dict], None]] = field(default_factory=list)
 
     def context(self, account: str, request_id: str = "") -> Context:

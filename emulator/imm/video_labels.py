@@ -13,11 +13,10 @@ from typing import Any
 
 from ..errors import ImmError
 from ..oss.source import OssSource, open_uri
-from . import projects, tasks
+from . import media_meta, projects, tasks
 from .labels.formats import check_labelable
 from .labels.labeler import derive_labels
 from .labels.overrides import parse_label_file, resolve_labels
-from .media.probe import detect_media_meta
 from .registry import Context, Services, operation
 
 TASK_TYPE = "VideoLabelClassification"
@@ -30,7 +29,7 @@ MAX_OVERRIDE_LABELS = 1000
 
 def _probe(ctx: Context, task: dict) -> tuple[OssSource, dict]:
     source = open_uri(ctx.oss, ctx.account, task["SourceURI"])
-    meta = detect_media_meta(source)
+    meta = media_meta.probe(ctx, source)
     check_labelable(meta)
     return source, meta
 

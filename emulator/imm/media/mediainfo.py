@@ -1,41 +1,21 @@
-"""Run MediaInfoLib (bundled with pymediainfo) over a reader, optionally with its ``Details=1`` trace.
+"""MediaInfoLib's report (and its ``Details=1`` trace) over a reader, as pymediainfo tracks.
 
-pymediainfo's own ``MediaInfo.parse`` cannot return the normal report and the trace from one pass, and
-its options are process-wide (a concurrent parse with other options would change ours). So this module
-drives the library through pymediainfo's loaded handle itself: one pass over the bytes, then both
-reports from the same handle, all under one lock, with the deadline checked between buffers.
+The parse itself runs in a worker process (workers.py), which drives the library through its C API:
+one pass over the bytes, then both reports from the same handle. Here the report becomes tracks.
 """
 
 from __future__ import annotations
 
-import ctypes
 import re
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 from xml.etree import ElementTree
 
-from pymediainfo import MediaInfo, Track
+from pymediainfo import Track
 
-_LOCK = threading.Lock()
-_LIB = None
-_NO_SEEK = ctypes.c_uint64(-1).value
-_FINISHED = 0x08
-_BUFFER = 64 * 1024
-JUMP_AFTER = 1024 * 1024  # bytes read from the start before skipping to the tail
-TAIL = 1024 * 1024
-
-
-class ByteReader(Protocol):
-    """What MediaInfo is fed from: a seekable reader of bytes (a binary file, a BoundedReader)."""
-
-    def read(self, size: int = -1, /) -> bytes: ...
-
-    def seek(self, offset: int, whence: int = 0, /) -> int: ...
-
-    def tell(self) -> int: ...
+from . import workers
+from .workers import ByteReader
 
 
 @dataclass
@@ -55,30 +35,11 @@ def inspect(
     reader: ByteReader, size: int, *, trace: bool, deadline: float, jump: bool = False, parser: str = ""
 ) -> Inspection:
     """Parse ``size`` bytes readable from ``reader`` at ParseSpeed 0 (headers, a few frames); ``parser``
-    names the MediaInfo parser to use (see sniff.py), '' to let MediaInfo try every parser."""
-    with _LOCK:
-        lib = _library()
-        handle = lib.MediaInfo_New()
-        try:
-            for option, value in (
-                ("CharSet", "UTF-8"),
-                ("Complete", "1"),
-                ("ParseSpeed", "0"),
-                ("Cover_Data", ""),
-                ("Details", "1" if trace else "0"),
-                ("Inform", "" if trace else "OLDXML"),
-                ("File_ForceParser", parser),
-            ):
-                lib.MediaInfo_Option(handle, option, value)
-            _feed(lib, handle, reader, size, deadline, jump)
-            trace_text = lib.MediaInfo_Inform(handle, 0) if trace else ""
-            if trace:
-                lib.MediaInfo_Option(handle, "Details", "0")
-                lib.MediaInfo_Option(handle, "Inform", "OLDXML")
-            report = lib.MediaInfo_Inform(handle, 0)
-        finally:
-            lib.MediaInfo_Close(handle)
-            lib.MediaInfo_Delete(handle)
+    names the MediaInfo parser to use (see sniff.py), '' to let MediaInfo try every parser. Raises
+    workers.ProbeLimit when the parse overruns ``deadline`` or the worker's memory ceiling."""
+    trace_text, report = workers.current().parse(
+        reader, size, trace=trace, deadline=deadline, jump=jump, parser=parser
+    )
     parsed = tracks_of(report)
     general = next((track for track in parsed if track.track_type == "General"), None)
     tracks = [track for track in parsed if track.track_type != "General"]
@@ -98,6 +59,8 @@ class _Track(Track):
 def tracks_of(report: str) -> list[Track]:
     """The tracks of an OLDXML report, as ``pymediainfo.MediaInfo(report, "replace").tracks`` builds them
     (names lower-cased, repeated elements in ``other_<name>``, an int first where one of them is)."""
+    if not report:  # MediaInfo gave up (an allocation refused under the worker's ceiling): no tracks
+        return []
     root = ElementTree.fromstring(report.encode("utf-8", "replace"))
     tracks: list[Track] = []
     names = _NAMES
@@ -155,40 +118,3 @@ _MAY_BE_INT = re.compile(r"\s*[-+]?\d[\d_]*\s*\Z")  # a superset of what int() a
 
 def _may_be_int(value: Any) -> bool:
     return not isinstance(value, str) or _MAY_BE_INT.match(value) is not None
-
-
-def _library():
-    """pymediainfo's loaded library, its prototypes declared once (``_get_library`` redoes that and
-    opens a handle on every call)."""
-    global _LIB
-    if _LIB is None:
-        lib, handle, _version, _parts = MediaInfo._get_library()
-        lib.MediaInfo_Close(handle)
-        lib.MediaInfo_Delete(handle)
-        _LIB = lib
-    return _LIB
-
-
-def _feed(lib, handle, reader: ByteReader, size: int, deadline: float, jump: bool) -> None:
-    """Feed MediaInfo, following its seeks. Where it keeps reading sequentially (MPEG-TS/PS: it would
-    read most of the file), hand it the tail after the first MiB, as its own seek to the end would:
-    it then times the streams from their last packets, reading 2 MiB instead of 70 % of the file."""
-    reader.seek(0)
-    lib.MediaInfo_Open_Buffer_Init(handle, size, 0)
-    consumed, jumped = 0, not jump
-    while time.monotonic() < deadline:
-        chunk = reader.read(_BUFFER)
-        if not chunk:
-            break
-        consumed += len(chunk)
-        if lib.MediaInfo_Open_Buffer_Continue(handle, chunk, len(chunk)) & _FINISHED:
-            break
-        target = lib.MediaInfo_Open_Buffer_Continue_GoTo_Get(handle)
-        if target != _NO_SEEK:
-            reader.seek(target)
-            lib.MediaInfo_Open_Buffer_Init(handle, size, reader.tell())
-        elif not jumped and consumed >= JUMP_AFTER and reader.tell() < size - TAIL:
-            jumped = True
-            reader.seek(size - TAIL)
-            lib.MediaInfo_Open_Buffer_Init(handle, size, reader.tell())
-    lib.MediaInfo_Open_Buffer_Finalize(handle)

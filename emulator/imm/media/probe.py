@@ -18,7 +18,7 @@ from typing import Any
 from pymediainfo import Track
 
 from ...errors import ImmError
-from . import aiff, ebml, flac, geo, mp3, pes, shape
+from . import aiff, ebml, flac, geo, mp3, pes, shape, workers
 from .cache import ANSWERS
 from .containers import Container, container_for
 from .facts import Facts
@@ -32,6 +32,7 @@ from .streams import Stream, build_streams, describe
 from .timing import Totals, container_totals, frame_rate
 from .trace import jpeg_chroma, vui
 from .values import exact, seconds
+from .workers import Workers
 
 TIME_LIMIT = 2.0  # seconds per object
 BYTE_BUDGET = 8 * 1024 * 1024  # bytes fetched per object
@@ -51,21 +52,34 @@ class Analysis:
 
 
 def detect_media_meta(
-    source: MediaSource, *, time_limit: float = TIME_LIMIT, byte_budget: int = BYTE_BUDGET
+    source: MediaSource,
+    *,
+    time_limit: float = TIME_LIMIT,
+    byte_budget: int = BYTE_BUDGET,
+    pool: Workers | None = None,
 ) -> dict[str, Any]:
-    """The DetectMediaMeta answer body (no RequestId) for ``source``; ImmError if it is not media."""
-    deadline = time.monotonic() + time_limit
+    """The DetectMediaMeta answer body (no RequestId) for ``source``; ImmError if it is not media or its
+    probe overruns a limit. ``pool``: the MediaInfo workers to use (default: a process-wide pool)."""
     identity = getattr(source, "identity", None)
     key = None if identity is None else (identity, time_limit, byte_budget)
     cached = ANSWERS.get(key)  # never a playlist: those are not kept
     if cached is not None:
         return cached
-    if _is_playlist(source):
-        from .hls import detect_playlist
+    try:
+        with (pool or workers.current()).lease():
+            deadline = time.monotonic() + time_limit  # from when a worker is ours: waiting is not the file's
+            if _is_playlist(source):
+                from .hls import detect_playlist
 
-        return detect_playlist(source, deadline=deadline, byte_budget=byte_budget)
-    answer = render(analyse(source, deadline=deadline, byte_budget=byte_budget), with_addresses=True)
-    if time.monotonic() < deadline:  # complete, not cut short by the deadline
+                return detect_playlist(source, deadline=deadline, byte_budget=byte_budget)
+            answer = render(analyse(source, deadline=deadline, byte_budget=byte_budget), with_addresses=True)
+            complete = time.monotonic() < deadline  # not cut short by the deadline
+    except workers.ProbeLimit as stopped:
+        if stopped.limit == "busy":
+            raise ImmError("Throttling.User", str(stopped)) from None
+        limit = f" of {time_limit:g} s" if stopped.limit == "time" else ""
+        raise _invalid(source, f"{stopped}{limit}") from None
+    if complete:
         ANSWERS.put(key, answer)
     return answer
 

@@ -1,0 +1,376 @@
+"""MediaInfo in worker processes, so a hostile file costs one killed worker, not the emulator.
+
+MediaInfoLib can spend minutes of CPU inside one call (an ``stts`` claiming 4 billion entries) or
+gigabytes of memory (an MPEG-TS using every PID); neither can be interrupted from Python in-process. So
+each parse runs in a warm worker process under an address-space ceiling, and the caller kills it when
+the probe's deadline passes. The bytes stay with the caller: the worker asks for each range MediaInfo
+wants, and the caller reads it through its own bounded reader (byte budgets and caching unchanged).
+
+A probe leases one worker for all its parses (``lease``); the lease is taken before the probe's clock
+starts, so waiting for a busy pool is not charged to the file. This module is also the worker's program
+(``python -m imm_emulator.imm.media.workers FD MEMORY``): it imports nothing but the standard library and
+pymediainfo, so a worker starts in about 0.1 s.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import ctypes
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Iterator
+from multiprocessing.connection import Connection
+from typing import Any, Protocol
+
+WORKERS = 2  # at least two, so one hostile file leaves the other probes a worker
+MEMORY_MB = 512  # address space per worker: MediaInfo over an 8 MiB budget needs < 100 MiB
+GRACE = 0.25  # seconds after the deadline for MediaInfo to finalize what it read before the kill
+LEASE_WAIT = 10.0  # seconds a probe waits for a free worker before answering Throttling
+RECYCLE_AFTER = 1000  # parses per worker, so heap fragmentation never meets the ceiling
+MAX_REPLY = 16 * 1024 * 1024  # report plus trace, in characters (the corpus: < 0.2 MiB)
+
+_NO_SEEK = ctypes.c_uint64(-1).value
+_FINISHED = 0x08
+_BUFFER = 64 * 1024
+JUMP_AFTER = 1024 * 1024  # bytes read from the start before skipping to the tail
+TAIL = 1024 * 1024
+
+
+class ByteReader(Protocol):
+    """What MediaInfo is fed from: a seekable reader of bytes (a binary file, a BoundedReader)."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
+
+    def tell(self) -> int: ...
+
+
+class ProbeLimit(Exception):
+    """A parse stopped by a limit: ``limit`` is "time", "memory" or "busy"; the message names it."""
+
+    def __init__(self, limit: str, message: str) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class _Worker:
+    def __init__(self, memory_mb: int) -> None:
+        parent, child = socket.socketpair()
+        with parent, child:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", __name__, str(child.fileno()), str(memory_mb)],
+                pass_fds=(child.fileno(),),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,  # a C++ abort message is no news: the caller gets the error
+            )
+            self.conn = Connection(parent.detach())
+        self.parses = 0
+
+    def parse(
+        self, reader: ByteReader, size: int, options: tuple[bool, bool, str], deadline: float
+    ) -> tuple[str, str]:
+        """(trace, report) of MediaInfo over ``reader``, serving the worker's reads until it answers."""
+        self.parses += 1
+        try:
+            reader.seek(0)  # MediaInfo starts with the first buffer: it goes with the job
+            self.conn.send((size, *options, deadline - time.monotonic(), reader.read(_BUFFER)))
+            while True:
+                wait = deadline + GRACE - time.monotonic()
+                if wait <= 0 or not self.conn.poll(wait):
+                    raise ProbeLimit("time", "")
+                message = self.conn.recv()
+                if message[0] == "read":
+                    reader.seek(message[1])
+                    self.conn.send_bytes(reader.read(message[2]))
+                elif message[0] == "done":
+                    return message[1], message[2]
+                elif message[0] == "memory":
+                    raise ProbeLimit("memory", "")
+                else:
+                    raise RuntimeError(f"the MediaInfo worker failed: {message[1]}")
+        except (EOFError, ConnectionError):  # the worker is gone: its ceiling (or SIGXCPU) ended it
+            raise ProbeLimit("memory", "") from None
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+
+class Workers:
+    """A pool of warm MediaInfo workers: started on demand, at most ``size`` of them, replaced when one is
+    killed or has served ``RECYCLE_AFTER`` parses."""
+
+    def __init__(self, size: int = WORKERS, memory_mb: int = MEMORY_MB) -> None:
+        if size < 1:
+            raise ValueError("the probe pool needs at least one worker")
+        if memory_mb < 64:
+            raise ValueError("a probe worker needs at least 64 MiB of address space")
+        self.size = size
+        self.memory_mb = memory_mb
+        self.killed = 0  # workers stopped by a limit, for diagnostics and tests
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._lock = threading.Lock()
+        self._started = 0
+        self._closed = False
+
+    @contextlib.contextmanager
+    def lease(self) -> Iterator[None]:
+        """Bind one worker to the calling context for every ``parse`` inside; nested leases reuse it."""
+        if _LEASED.get() is not None:
+            yield
+            return
+        slot: list[_Worker | None] = [self._take(LEASE_WAIT)]
+        token = _LEASED.set((self, slot))
+        try:
+            yield
+        finally:
+            _LEASED.reset(token)
+            self._give_back(slot[0])
+
+    def parse(
+        self, reader: ByteReader, size: int, *, trace: bool, deadline: float, jump: bool, parser: str
+    ) -> tuple[str, str]:
+        leased = _LEASED.get()
+        if leased is None or leased[0] is not self:
+            with self.lease():
+                return self.parse(reader, size, trace=trace, deadline=deadline, jump=jump, parser=parser)
+        slot = leased[1]
+        worker = slot[0]
+        if worker is None:  # the lease's worker was killed by an earlier parse: take a fresh one
+            worker = slot[0] = self._spawn_or_wait(LEASE_WAIT)
+        try:
+            return worker.parse(reader, size, (trace, jump, parser), deadline)
+        except ProbeLimit as stopped:
+            slot[0] = None
+            self._discard(worker)
+            raise ProbeLimit(stopped.limit, self._describe(stopped.limit, worker)) from None
+        except BaseException:
+            slot[0] = None  # the conversation is out of step: never reuse this worker
+            self._discard(worker)
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return
+            worker.stop()
+
+    def _describe(self, limit: str, worker: _Worker) -> str:
+        if limit == "time":
+            return "took longer than the probe time limit"
+        status = worker.process.returncode
+        how = f" (the parser ended with signal {-status})" if status is not None and status < 0 else ""
+        return f"exceeded the probe memory limit of {self.memory_mb} MiB{how}"
+
+    def _take(self, wait: float) -> _Worker:
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return self._spawn_or_wait(wait)
+            if worker.process.poll() is None:
+                return worker
+            self._discard(worker, killed=False)  # ended while idle (killed from outside): no blame
+
+    def _spawn_or_wait(self, wait: float) -> _Worker:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the probe workers are closed")
+            spawn = self._started < self.size
+            if spawn:
+                self._started += 1
+        if spawn:
+            try:
+                return _Worker(self.memory_mb)
+            except BaseException:
+                with self._lock:
+                    self._started -= 1
+                raise
+        try:
+            return self._idle.get(timeout=wait)
+        except queue.Empty:
+            raise ProbeLimit(
+                "busy", f"All {self.size} probe workers stayed busy for {wait:g} s; retry later."
+            ) from None
+
+    def _give_back(self, worker: _Worker | None) -> None:
+        if worker is None:
+            return
+        if self._closed or worker.parses >= RECYCLE_AFTER or worker.process.poll() is not None:
+            self._discard(worker, killed=False)
+        else:
+            self._idle.put(worker)
+
+    def _discard(self, worker: _Worker, *, killed: bool = True) -> None:
+        worker.stop()
+        with self._lock:
+            self._started -= 1
+            self.killed += killed
+
+
+_LEASED: contextvars.ContextVar[tuple[Workers, list[_Worker | None]] | None] = contextvars.ContextVar(
+    "imm_emulator_probe_lease", default=None
+)
+_DEFAULT: Workers | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def current() -> Workers:
+    """The pool of the probe being run (its lease), else a process-wide pool for library use."""
+    leased = _LEASED.get()
+    if leased is not None:
+        return leased[0]
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = Workers()
+        return _DEFAULT
+
+
+# --- the worker's side ------------------------------------------------------------------------------
+class _RemoteReader:
+    """The caller's reader, seen from the worker: each read asks the caller for the bytes, but the first
+    buffer (where MediaInfo always starts) came with the job."""
+
+    def __init__(self, conn: Connection, head: bytes) -> None:
+        self._conn = conn
+        self._head = head
+        self._position = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        end = self._position + size
+        if 0 <= size and (end <= len(self._head) or len(self._head) < _BUFFER):  # a short head: all there is
+            data = self._head[self._position : end]
+        else:
+            self._conn.send(("read", self._position, size))
+            data = self._conn.recv_bytes()
+        self._position += len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = 0, /) -> int:
+        assert whence == 0
+        self._position = offset
+        return offset
+
+    def tell(self) -> int:
+        return self._position
+
+
+def _serve(conn: Connection, memory_mb: int) -> None:
+    lib = _library()  # loaded before the ceiling applies
+    import resource
+
+    ceiling = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    while True:
+        try:
+            size, trace, jump, parser, remaining, head = conn.recv()
+        except (EOFError, OSError):
+            return
+        _limit_cpu(remaining)
+        try:
+            trace_text, report = run(
+                lib, _RemoteReader(conn, head), size, trace, time.monotonic() + remaining, jump, parser
+            )
+            if len(trace_text) + len(report) > MAX_REPLY:
+                conn.send(("memory",))
+                return
+            conn.send(("done", trace_text, report))
+        except MemoryError:
+            conn.send(("memory",))
+            return
+        except (EOFError, OSError):
+            return
+        except Exception:
+            conn.send(("error", traceback.format_exc()))
+            return
+
+
+def run(lib: Any, reader: ByteReader, size: int, trace: bool, deadline: float, jump: bool, parser: str):
+    """MediaInfo's trace ('' unless asked) and OLDXML report from one pass over ``reader``."""
+    handle = lib.MediaInfo_New()
+    try:
+        for option, value in (
+            ("CharSet", "UTF-8"),
+            ("Complete", "1"),
+            ("ParseSpeed", "0"),
+            ("Cover_Data", ""),
+            ("Details", "1" if trace else "0"),
+            ("Inform", "" if trace else "OLDXML"),
+            ("File_ForceParser", parser),
+        ):
+            lib.MediaInfo_Option(handle, option, value)
+        _feed(lib, handle, reader, size, deadline, jump)
+        trace_text = lib.MediaInfo_Inform(handle, 0) if trace else ""
+        if trace:
+            lib.MediaInfo_Option(handle, "Details", "0")
+            lib.MediaInfo_Option(handle, "Inform", "OLDXML")
+        return trace_text, lib.MediaInfo_Inform(handle, 0)
+    finally:
+        lib.MediaInfo_Close(handle)
+        lib.MediaInfo_Delete(handle)
+
+
+def _feed(lib: Any, handle: Any, reader: ByteReader, size: int, deadline: float, jump: bool) -> None:
+    """Feed MediaInfo, following its seeks. Where it keeps reading sequentially (MPEG-TS/PS: it would
+    read most of the file), hand it the tail after the first MiB, as its own seek to the end would:
+    it then times the streams from their last packets, reading 2 MiB instead of 70 % of the file."""
+    reader.seek(0)
+    lib.MediaInfo_Open_Buffer_Init(handle, size, 0)
+    consumed, jumped = 0, not jump
+    while time.monotonic() < deadline:
+        chunk = reader.read(_BUFFER)
+        if not chunk:
+            break
+        consumed += len(chunk)
+        if lib.MediaInfo_Open_Buffer_Continue(handle, chunk, len(chunk)) & _FINISHED:
+            break
+        target = lib.MediaInfo_Open_Buffer_Continue_GoTo_Get(handle)
+        if target != _NO_SEEK:
+            reader.seek(target)
+            lib.MediaInfo_Open_Buffer_Init(handle, size, reader.tell())
+        elif not jumped and consumed >= JUMP_AFTER and reader.tell() < size - TAIL:
+            jumped = True
+            reader.seek(size - TAIL)
+            lib.MediaInfo_Open_Buffer_Init(handle, size, reader.tell())
+    lib.MediaInfo_Open_Buffer_Finalize(handle)
+
+
+def _library() -> Any:
+    """pymediainfo's loaded library with its prototypes declared (as ``MediaInfo._get_library`` does)."""
+    from pymediainfo import MediaInfo
+
+    lib, handle, _version, _parts = MediaInfo._get_library()
+    lib.MediaInfo_Close(handle)
+    lib.MediaInfo_Delete(handle)
+    return lib
+
+
+def _limit_cpu(remaining: float) -> None:
+    """SIGXCPU ends this worker if a parse outlives its deadline by seconds of CPU: the caller kills it
+    sooner, but a caller that died (the emulator SIGKILLed) cannot. (Not PR_SET_PDEATHSIG: that fires
+    when the *thread* that started the worker ends, and request threads end all the time.)"""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    seconds = int(used.ru_utime + used.ru_stime + max(0.0, remaining) + GRACE) + 2
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, resource.RLIM_INFINITY))
+
+
+if __name__ == "__main__":
+    _serve(Connection(int(sys.argv[1])), int(sys.argv[2]))
