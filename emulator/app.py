@@ -36,6 +36,7 @@ from .web import (
     malformed_response,
     new_request_id,
     service_of_request,
+    unexpected,
 )
 
 log = logging.getLogger("imm_emulator")
@@ -77,14 +78,9 @@ def handle_rpc(runtime: Runtime) -> Response:
     except ImmError as error:
         response, answer, action = error_response(runtime, error, request_id), None, "error"
         trace.update(code=error.code, message=error.message)
-    except Exception:
-        log.exception("InternalError serving request %s", request_id)
-        response, answer, action = (
-            error_response(runtime, ImmError("InternalError"), request_id),
-            None,
-            "error",
-        )
-        trace["code"] = "InternalError"
+    except Exception as exc:
+        trace["code"] = unexpected(exc, request_id)
+        response, answer, action = error_response(runtime, ImmError(trace["code"]), request_id), None, "error"
     if runtime.config.validate_responses:
         violations = contract.validate(action, answer or response.get_json(), strict=True)
         if violations:
@@ -178,7 +174,6 @@ def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = N
         code = getattr(exc, "code", None)
         if isinstance(code, int) and 400 <= code < 500:
             return error_response(runtime, ImmError("InvalidArgument", str(exc), code), request_id)
-        log.exception("InternalError serving request %s", request_id)
-        return error_response(runtime, ImmError("InternalError"), request_id)
+        return error_response(runtime, ImmError(unexpected(exc, request_id)), request_id)
 
     return app

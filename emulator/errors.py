@@ -6,7 +6,22 @@ built by the helpers below so the wording stays in one place.
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 from dataclasses import dataclass, field
+
+# The emulator's own: its disk is full. 507, which the SDKs retry a bounded number of times (OSS v2: 3).
+STORAGE_FULL = (
+    "The emulator's disk is full: delete objects (DELETE works on a full disk) or free space, then retry."
+)
+
+
+def storage_full(exc: BaseException) -> bool:
+    """Whether ``exc`` is a full disk or quota: ENOSPC/EDQUOT from a file, SQLITE_FULL from the state."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+
 
 # code -> (HTTP status, message). Gateway (POP) codes first, then IMM's own.
 CATALOG: dict[str, tuple[int, str]] = {
@@ -29,6 +44,7 @@ CATALOG: dict[str, tuple[int, str]] = {
     "Forbidden.RAM": (403, "User not authorized to operate on the specified APIs."),
     "InternalError": (500, "An unknown error occurred while processing your request."),
     "ServiceUnavailable": (503, "The server is temporarily unavailable."),
+    "InsufficientStorage": (507, STORAGE_FULL),
     "InvalidArgument": (400, "The parameter is invalid."),
     "InvalidJSON": (400, "Array parsing error."),
     "LimitExceededError": (400, "Message: resource count exceeds the limit"),
@@ -136,6 +152,7 @@ OSS_CATALOG: dict[str, tuple[int, str, str]] = {
         "0016-00000501",
     ),
     "InternalError": (500, "We encountered an internal error. Please try again.", "0001-00000001"),
+    "InsufficientStorage": (507, STORAGE_FULL, "0001-00000507"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -22,6 +23,7 @@ from .state import MemoryStore, SqliteStore, Store
 from .state.blobs import BlobStore
 from .state.journal import Journal
 
+log = logging.getLogger("imm_emulator")
 CLOCK_KIND = "clock"
 KEY_KIND = "access_key"
 
@@ -63,6 +65,10 @@ class Runtime:
         self.faults = Faults(self.store)
         self.journal = Journal(self.config.journal_size)
         self.oss = Oss(self.store, self.blobs, self.clock, self.config.mounts, self.config.region)
+        if self.config.data_dir:  # what a crash left: temporary files, bytes no object refers to
+            swept = self.blobs.sweep(self.oss.referenced_blobs())
+            if swept:
+                log.info("removed %d files left by an earlier run from %s", swept, self.blobs.root)
         probes = Workers(self.config.probe_workers, self.config.probe_memory)
         self.services = Services(self.store, self.clock, self.config, self.oss, probes)
         self.background = Background(self.services, self.config.notify_url)

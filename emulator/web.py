@@ -4,15 +4,18 @@ sees it, JSON answers and the IMM error envelope."""
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from typing import Any
 
 from flask import Response, request
 
-from .errors import ImmError
+from .errors import ImmError, storage_full
 from .framing import MalformedRequest, Service, addressed_service, imm_error_body, malformed_answer
 from .protocol.rpc import HttpRequest
 from .runtime import Runtime
+
+log = logging.getLogger("imm_emulator")
 
 
 def new_request_id() -> str:
@@ -95,3 +98,15 @@ def _read_up_to(limit: int) -> bytes:
         parts.append(part)
         size += len(part)
     return b"".join(parts)
+
+
+def unexpected(exc: Exception, request_id: str) -> str:
+    """The error code for an exception no layer turned into an answer: ``InsufficientStorage`` for a full
+    disk (a warning, no traceback: nothing is broken), else ``InternalError``, logged with its traceback.
+    A client still sending its body receives the answer: werkzeug reads what is left after answering,
+    waitress has read it all before."""
+    if storage_full(exc):
+        log.warning("disk full serving %s %s: %s", request.method, request.path, exc)
+        return "InsufficientStorage"
+    log.exception("InternalError serving %s %s (request %s)", request.method, request.path, request_id)
+    return "InternalError"

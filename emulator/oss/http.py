@@ -9,7 +9,6 @@ HEAD, which has no body, base64 of that XML in ``x-oss-err``, which both SDKs de
 from __future__ import annotations
 
 import base64
-import logging
 import time
 import uuid
 from collections.abc import Iterator
@@ -26,11 +25,10 @@ from ..protocol import oss_xml as xml
 from ..runtime import Runtime
 from ..state.blobs import CHUNK, read_chunks
 from ..state.journal import mask
-from ..web import http_request, read_body
+from ..web import http_request, read_body, unexpected
 from .listing import DEFAULT_KEYS, MAX_KEYS, list_objects
 from .model import STORED_HEADERS, NewObject, ObjectInfo
 
-log = logging.getLogger("imm_emulator.oss")
 MAX_OBJECT_SIZE = 5 << 30
 OWNER_ID = "imm-emulator"
 
@@ -60,10 +58,9 @@ def handle_oss(runtime: Runtime) -> Response:
         error = failure if isinstance(failure, OssError) else OssError("InvalidArgument", str(failure))
         response = _error(runtime, error, request_id)
         trace.update(code=error.code, message=error.message)
-    except Exception:
-        log.exception("InternalError serving OSS request %s", request_id)
-        response = _error(runtime, OssError("InternalError"), request_id)
-        trace["code"] = "InternalError"
+    except Exception as exc:
+        trace["code"] = unexpected(exc, request_id)
+        response = _error(runtime, OssError(trace["code"]), request_id)
     response.headers["x-oss-request-id"] = request_id
     trace.update(status=response.status_code, latency_ms=round((time.perf_counter() - started) * 1000, 3))
     runtime.journal.record(trace)

@@ -196,7 +196,8 @@ class Oss:
             self.clock.now_ns(account),
             blob.id,
         )
-        old = self.store.put(PART_KIND, account, f"{bucket}/{upload_id}/{number:05d}", part.__dict__)
+        with self.blobs.adopting(blob):
+            old = self.store.put(PART_KIND, account, f"{bucket}/{upload_id}/{number:05d}", part.__dict__)
         if old is not None:
             self.blobs.delete(old["blob"])
         return part
@@ -269,6 +270,15 @@ class Oss:
         )
 
     # --- housekeeping ---------------------------------------------------------------------------
+    def referenced_blobs(self) -> set[str]:
+        """Every blob an object or an uploaded part refers to, in every account."""
+        return {
+            doc[field]
+            for kind, field in ((OBJECT_KIND, "ref"), (PART_KIND, "blob"))
+            for account in self.store.accounts(kind)
+            for _, doc in self.store.scan(kind, account)
+        }
+
     def purge_account(self, account: str) -> None:
         """Delete the bytes of every object and part the account holds (before its state is reset)."""
         for _, doc in self.store.scan(OBJECT_KIND, account):

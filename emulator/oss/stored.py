@@ -52,7 +52,8 @@ class StoredBucket:
             object_type=object_type,
             ref=blob.id,
         )
-        old = self.store.put(OBJECT_KIND, self.account, self._prefix + key, info.as_doc())
+        with self.blobs.adopting(blob):
+            old = self.store.put(OBJECT_KIND, self.account, self._prefix + key, info.as_doc())
         if old is not None:
             self.blobs.delete(old["ref"])
         return info

@@ -7,11 +7,13 @@ reads are plain seekable file handles, so a prober reads only the ranges it asks
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
@@ -19,6 +21,7 @@ from typing import IO, BinaryIO
 import anycrc
 
 CHUNK = 1 << 20
+log = logging.getLogger("imm_emulator")
 _CRC64 = anycrc.Model("CRC64-XZ")
 
 
@@ -70,11 +73,36 @@ class BlobStore:
             raise
         return Blob(blob_id, size, md5.digest(), crc)
 
+    @contextmanager
+    def adopting(self, blob: Blob) -> Iterator[None]:
+        """Around recording ``blob`` in the state: if that fails (a full disk), the bytes go too."""
+        try:
+            yield
+        except BaseException:
+            self.delete(blob.id)
+            raise
+
     def open(self, blob_id: str) -> BinaryIO:
         return self.path(blob_id).open("rb")
 
     def delete(self, blob_id: str) -> None:
-        self.path(blob_id).unlink(missing_ok=True)
+        """Remove bytes no state refers to any more. Called after the state committed, so a failure
+        cannot undo what the caller answers: the file is left for the next start's ``sweep``."""
+        try:
+            self.path(blob_id).unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not remove object bytes %s (%s); the next start removes them", blob_id, exc)
+
+    def sweep(self, referenced: set[str]) -> int:
+        """Remove what a crash left behind: temporary files and blobs no state refers to. At start
+        only (a write in flight has a blob not yet referenced). -> how many files were removed."""
+        removed = 0
+        for path in list(self.root.glob(".tmp-*")) + list(self.root.glob("??/*")):
+            if path.name.startswith(".tmp-") or path.name not in referenced:
+                with suppress(OSError):
+                    path.unlink()
+                    removed += 1
+        return removed
 
     def clear(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)

@@ -1,18 +1,27 @@
 """The Store in SQLite, for ``--data-dir``: one table of JSON documents, WAL journal, every write
 committed with ``synchronous=FULL`` before the call returns, so an answered request survives a crash.
 
+Deletions must work on a full disk, since they are how a user frees space through the API, but SQLite
+needs a few free pages to commit even a DELETE. So a 1 MiB reserve file is kept beside the database; a
+deletion that meets SQLITE_FULL gives it up and tries again, and the reserve is taken back when space
+allows.
+
 Schema versions are numbered; ``MIGRATIONS[n]`` brings a database from version n to n+1.
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
+from ..errors import storage_full
 from .store import Store
 
 MIGRATIONS: list[str] = [
@@ -25,7 +34,11 @@ MIGRATIONS: list[str] = [
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+RESERVE = 1 << 20
 _TOP = "\U0010ffff"
+
+
+_T = TypeVar("_T")
 
 
 def _dump(doc: dict) -> str:
@@ -41,6 +54,38 @@ class SqliteStore(Store):
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._migrate()
+        self._reserve = self.path.with_name(self.path.name + "-reserve")
+        self._reserved = self._take_reserve()
+
+    def _take_reserve(self) -> bool:
+        """Allocate the reserve file (really allocate: blocks, not a sparse size); False if no space."""
+        try:
+            fd = os.open(self._reserve, os.O_WRONLY | os.O_CREAT, 0o600)
+            try:
+                os.posix_fallocate(fd, 0, RESERVE)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            return False
+        return True
+
+    def _freeing(self, run: Callable[[], _T]) -> _T:
+        """``run`` a deletion; on a full disk, once more with the reserve given up."""
+        try:
+            return run()
+        except sqlite3.OperationalError as exc:
+            if not (storage_full(exc) and self._reserved and not self._depth):
+                raise
+            self._reserve.unlink(missing_ok=True)
+            self._reserved = False
+            return run()
+
+    def _writing(self) -> None:
+        """Before a write that adds data: take the reserve back if it was given up and space allows."""
+        if not self._reserved:
+            self._reserved = self._take_reserve()
 
     def _migrate(self) -> None:
         with self._lock:
@@ -77,6 +122,7 @@ class SqliteStore(Store):
 
     def create(self, kind: str, account: str, key: str, doc: dict) -> bool:
         with self._lock:
+            self._writing()
             cursor = self._db.execute(
                 "INSERT OR IGNORE INTO docs (kind, account, key, doc) VALUES (?, ?, ?, ?)",
                 (kind, account, key, _dump(doc)),
@@ -85,6 +131,7 @@ class SqliteStore(Store):
 
     def put(self, kind: str, account: str, key: str, doc: dict) -> dict | None:
         with self.transaction():
+            self._writing()
             return self._replace(kind, account, key, doc)
 
     def _replace(self, kind: str, account: str, key: str, doc: dict) -> dict | None:
@@ -107,14 +154,18 @@ class SqliteStore(Store):
             return new
 
         with self.transaction():
+            self._writing()
             return run()
 
     def delete(self, kind: str, account: str, key: str) -> bool:
-        with self._lock:
+        def run() -> bool:
             cursor = self._db.execute(
                 "DELETE FROM docs WHERE kind=? AND account=? AND key=?", (kind, account, key)
             )
             return cursor.rowcount == 1
+
+        with self._lock:
+            return self._freeing(run)
 
     def pop(self, kind: str, account: str, key: str) -> dict | None:
         def run() -> dict | None:
@@ -125,8 +176,12 @@ class SqliteStore(Store):
                 )
             return old
 
-        with self.transaction():
-            return run()
+        def transacted() -> dict | None:
+            with self.transaction():
+                return run()
+
+        with self._lock:
+            return self._freeing(transacted)
 
     def scan(
         self,
@@ -169,14 +224,16 @@ class SqliteStore(Store):
 
     def clear(self, kind: str, account: str) -> None:
         with self._lock:
-            self._db.execute("DELETE FROM docs WHERE kind=? AND account=?", (kind, account))
+            self._freeing(
+                lambda: self._db.execute("DELETE FROM docs WHERE kind=? AND account=?", (kind, account))
+            )
 
     def reset(self, account: str | None = None) -> None:
         with self._lock:
             if account is None:
-                self._db.execute("DELETE FROM docs")
+                self._freeing(lambda: self._db.execute("DELETE FROM docs"))
             else:
-                self._db.execute("DELETE FROM docs WHERE account=?", (account,))
+                self._freeing(lambda: self._db.execute("DELETE FROM docs WHERE account=?", (account,)))
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -192,10 +249,10 @@ class SqliteStore(Store):
             self._depth = 1
             try:
                 yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            else:
                 self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:  # a failed COMMIT (a full disk) may leave it open
+                    self._db.execute("ROLLBACK")
+                raise
             finally:
                 self._depth = 0
