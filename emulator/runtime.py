@@ -17,9 +17,9 @@ from .imm.media.workers import Workers
 from .imm.registry import Services
 from .notifier import Background
 from .oss.service import Oss
-from .protocol.auth import Authenticator
+from .protocol.auth import SKEW_SECONDS, Authenticator
 from .protocol.oss_auth import OssAuthenticator
-from .state import MemoryStore, SqliteStore, Store
+from .state import MemoryStore, NonceCache, SqliteStore, Store
 from .state.blobs import BlobStore
 from .state.journal import Journal
 
@@ -58,7 +58,12 @@ class Runtime:
             self._scratch = Path(tempfile.mkdtemp(prefix="imm-emulator-"))
             self.blobs = BlobStore(self._scratch / "blobs")
         self._restore_clock()
-        self.auth = Authenticator(self.config, self.clock)
+        nonces = NonceCache(
+            SKEW_SECONDS,
+            Path(self.config.data_dir) / "nonces.sqlite3" if self.config.data_dir else None,
+            now=self.clock.wall(),
+        )
+        self.auth = Authenticator(self.config, self.clock, nonces)
         for _, doc in self.store.scan(KEY_KIND, "*"):  # keys registered through the control API
             self.auth.add_key(AccessKey(**doc))
         self.oss_auth = OssAuthenticator(self.auth, self.clock)
@@ -121,3 +126,4 @@ class Runtime:
             shutil.rmtree(self._scratch, ignore_errors=True)
         else:
             self.store.close()
+        self.auth.close()

@@ -27,6 +27,7 @@ from ..state.blobs import CHUNK, crc64
 from .model import BUCKET_NAME, NewObject, ObjectInfo, format_etag
 
 META_KIND = "oss_mount_meta"
+TEMP_PREFIX = ".imm-emulator-"  # an upload in progress in a :rw mount; never a key
 EVERYONE = "*"
 # Files up to this size get a real MD5 ETag and CRC-64 (computed once per file version); larger ones a
 # stable multipart-style ETag and no CRC header, so a HEAD on a 2 GB file does not read 2 GB.
@@ -129,6 +130,19 @@ class MountedBucket:
             raise OssError(
                 "InvalidObjectName", "The object name may not leave the mounted folder.", extra={"Key": key}
             )
+        if "" in parts[:-1]:  # a trailing "/" is a folder object; "a//b" would be the file "a/b"
+            raise OssError(
+                "InvalidObjectName",
+                "A mounted folder cannot hold a key with an empty segment: it would name the same file as "
+                "the key without it.",
+                extra={"Key": key},
+            )
+        if any(p.startswith(TEMP_PREFIX) for p in parts):
+            raise OssError(
+                "InvalidObjectName",
+                f"Names starting with {TEMP_PREFIX} are reserved in mounted folders for uploads in progress.",
+                extra={"Key": key},
+            )
         candidate = self.root.joinpath(*[p for p in parts if p])
         real = Path(os.path.realpath(candidate))
         if real != self.root and self.root not in real.parents:
@@ -193,7 +207,7 @@ class MountedBucket:
             )
         path.parent.mkdir(parents=True, exist_ok=True)
         self.resolve(key)  # the folders just made must not have let the key escape either
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".imm-emulator-")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX)
         try:
             with os.fdopen(fd, "wb") as out:
                 for chunk in chunks:
@@ -252,7 +266,7 @@ class MountedBucket:
             rel = "" if rel == "." else rel + "/"
             for name in files:
                 key = rel + name
-                if not key.startswith(prefix) or name.startswith(".imm-emulator-"):
+                if not key.startswith(prefix) or name.startswith(TEMP_PREFIX):
                     continue
                 try:
                     path = self.resolve(key)

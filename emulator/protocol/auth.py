@@ -32,7 +32,7 @@ class Authenticator:
     def __init__(self, config: EmulatorConfig, clock: Clock, nonces: NonceCache | None = None) -> None:
         self.strict = config.auth == "strict"
         self._clock = clock
-        self._nonces = nonces or NonceCache(SKEW_SECONDS)
+        self._nonces = NonceCache(SKEW_SECONDS) if nonces is None else nonces
         self._lock = threading.Lock()
         self._keys = {k.access_key_id: k for k in config.access_keys}
         self.default_account = config.access_keys[0].account_id
@@ -62,6 +62,9 @@ class Authenticator:
 
     def reset(self) -> None:
         self._nonces.reset()
+
+    def close(self) -> None:
+        self._nonces.close()
 
     def authenticate(self, request: HttpRequest, params: dict[str, str]) -> Caller:
         """``params``: query and form parameters, as received (strings)."""
@@ -101,7 +104,7 @@ class Authenticator:
                     f"The request signature does not conform to Aliyun standards. The {required} header "
                     "must be sent and listed in SignedHeaders.",
                 )
-        self._check_timestamp(request.header("x-acs-date") or "")
+        signed_at = self._check_timestamp(request.header("x-acs-date") or "")
         # What selects behaviour must be signed: every x-acs-* header sent (action, version, content
         # hash, token...) and host, so no header can be added to a signed request.
         signed = {name.lower() for name in parsed.signed_headers}
@@ -129,7 +132,7 @@ class Authenticator:
                 f"{claimed_hash} but the body hashes to {body_hash}.",
             )
         self._check_token(key, request.header("x-acs-security-token"))
-        self._check_nonce(key, request.header("x-acs-signature-nonce") or "")
+        self._check_nonce(key, request.header("x-acs-signature-nonce") or "", signed_at)
         return Caller(key.access_key_id, key.account_id, parsed.algorithm, True)
 
     # --- RPC v1, HMAC-SHA1 ----------------------------------------------------------------------
@@ -147,12 +150,12 @@ class Authenticator:
                 "use HMAC-SHA1.",
             )
         key = self._known_key(access_key_id)
-        self._check_timestamp(params["Timestamp"])
+        signed_at = self._check_timestamp(params["Timestamp"])
         string_to_sign = sig.rpc_v1_string_to_sign(request.method, params)
         if not sig.same(sig.rpc_v1_signature(key.secret, string_to_sign), params["Signature"]):
             raise _mismatch(string_to_sign)
         self._check_token(key, params.get("SecurityToken"))
-        self._check_nonce(key, params["SignatureNonce"])
+        self._check_nonce(key, params["SignatureNonce"], signed_at)
         return Caller(key.access_key_id, key.account_id, "HMAC-SHA1", True)
 
     # --- shared checks --------------------------------------------------------------------------
@@ -164,7 +167,8 @@ class Authenticator:
             )
         return key
 
-    def _check_timestamp(self, value: str) -> None:
+    def _check_timestamp(self, value: str) -> float:
+        """The request's signing time (seconds), if within the window of the wall clock."""
         try:
             signed_at = parse_rfc3339(value) / NS if _TIMESTAMP.match(value) else None
         except ValueError:
@@ -183,6 +187,7 @@ class Authenticator:
                 f"server's time {format_rfc3339(self._clock.wall_ns() // NS * NS)} "
                 f"(at most {SKEW_SECONDS} s allowed).",
             )
+        return signed_at
 
     @staticmethod
     def _check_token(key: AccessKey, token: str | None) -> None:
@@ -193,8 +198,8 @@ class Authenticator:
         if token != key.security_token:
             raise ImmError("InvalidSecurityToken.MismatchWithAccessKey")
 
-    def _check_nonce(self, key: AccessKey, nonce: str) -> None:
-        if not self._nonces.remember(key.access_key_id, nonce, self._clock.wall()):
+    def _check_nonce(self, key: AccessKey, nonce: str, signed_at: float) -> None:
+        if not self._nonces.remember(key.access_key_id, nonce, self._clock.wall(), signed_at):
             raise ImmError("SignatureNonceUsed", f"Specified signature nonce was used already: {nonce!r}.")
 
 

@@ -182,3 +182,21 @@ def test_fifos_and_devices_in_a_mount_are_not_objects(tmp_path: Path) -> None:
         assert status == 404
         status, _ = raw(emu, "HEAD", "/fifo/pipe")
         assert status == 404
+
+
+@pytest.mark.parametrize("key", ["videos//clip.mp4", "a//b.txt", ".imm-emulator-x", "videos/.imm-emulator-y"])
+def test_keys_a_folder_cannot_hold_faithfully_are_refused(emu: Emulator, tree, key: str) -> None:
+    """``a//b`` would be the file ``a/b`` (two keys, one object); ``.imm-emulator-*`` are uploads in
+    progress, hidden from listings. Neither is an object of a mounted folder, for reads or writes."""
+    before = snapshot(tree["root"])
+    for bucket in ("media", "scratch"):
+        for method, body in (("GET", None), ("HEAD", None), ("PUT", b"data"), ("DELETE", None)):
+            status, answer = raw(emu, method, f"/{bucket}/{key}", body)
+            if bucket == "media" and method in ("PUT", "DELETE"):  # read-only: refused before the name
+                assert status == 403, (bucket, method, key, status)
+                continue
+            assert status == 400, (bucket, method, key, status)
+            assert method == "HEAD" or b"<Code>InvalidObjectName</Code>" in answer
+    assert snapshot(tree["root"]) == before
+    folder = [o.key for o in oss2.ObjectIterator(emu.oss2_bucket("media", "k", "s"))]
+    assert "videos/clip.mp4" in folder and not [k for k in folder if "//" in k]

@@ -106,12 +106,13 @@ def test_stale_timestamp_is_expired_against_a_server_in_another_process() -> Non
         raises("InvalidTimeStamp.Expired", 400, v2)
 
 
-def test_fourteen_minutes_of_skew_is_accepted() -> None:
+@pytest.mark.parametrize("skew", [-14 * 60, 880])  # the window is symmetric
+def test_fourteen_minutes_of_skew_is_accepted(skew: int) -> None:
     with served() as (_, url):
         address = url.removeprefix("http://")
         with freeze_time(tick=True) as frozen:
             frozen.move_to(__import__("datetime").datetime.now(__import__("datetime").timezone.utc))
-            frozen.tick(-14 * 60)
+            frozen.tick(skew)
             assert raw_call(address, "ListProjects", {})["statusCode"] == 200
 
 
@@ -149,6 +150,19 @@ def test_reused_nonce(imm_emulator, imm_client, monkeypatch) -> None:
     v2 = imm_emulator.client(signature_algorithm="v2")
     v2.list_projects(m.ListProjectsRequest())
     raises("SignatureNonceUsed", 400, lambda: v2.list_projects(m.ListProjectsRequest()))
+
+
+def test_a_nonce_stays_used_across_a_restart_with_a_data_dir(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(parameter_helper, "get_uuid", lambda: "restart-nonce")
+    request = GetProjectRequest()
+    request.set_ProjectName("p")
+    for attempt in ("first", "replay"):
+        with served("--data-dir", str(tmp_path)) as (_, url):
+            request.set_endpoint(url.removeprefix("http://"))
+            with pytest.raises(ServerException) as answer:
+                AcsClient(*DEFAULT_KEY, "cn-hangzhou").do_action_with_exception(request)
+        expected = "ResourceNotFound" if attempt == "first" else "SignatureNonceUsed"
+        assert answer.value.get_error_code() == expected
 
 
 def test_reused_nonce_legacy_client(imm_emulator, monkeypatch) -> None:

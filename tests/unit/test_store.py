@@ -81,6 +81,28 @@ def test_nonce_cache_window() -> None:
     assert len(cache) == 1  # everything older than the window is forgotten
 
 
+def test_a_nonce_is_kept_until_its_request_timestamp_leaves_the_window() -> None:
+    cache = NonceCache(window_seconds=900)
+    assert cache.remember("ak", "ahead", now=1000, signed_at=1000 + 880)  # signed 880 s ahead: first use
+    # 1 700 s later its timestamp is still within 900 s of the clock: a replay must still be refused
+    assert not cache.remember("ak", "ahead", now=2700, signed_at=1880)
+    assert cache.remember("ak", "ahead", now=1880 + 901, signed_at=1880)  # its timestamp has expired too
+
+
+def test_nonces_survive_a_restart_and_expired_ones_are_dropped(tmp_path) -> None:
+    path = tmp_path / "nonces.sqlite3"
+    cache = NonceCache(900, path, now=1000)
+    assert cache.remember("ak", "n1", now=1000, signed_at=1000)
+    assert cache.remember("ak", "n2", now=1000, signed_at=500)
+    cache.close()
+    reopened = NonceCache(900, path, now=1500)
+    assert not reopened.remember("ak", "n1", now=1500, signed_at=1000)
+    assert len(reopened) == 1  # n2 expired at 1400
+    reopened.reset()
+    reopened.close()
+    assert len(NonceCache(900, path, now=1500)) == 0
+
+
 def test_reverse_scan_and_accounts(make_store) -> None:
     store = make_store()
     for key in ["a1", "b1", "b2", "b3", "c1"]:
