@@ -19,7 +19,7 @@ from flask import Flask, Response, request
 from . import contract
 from .clock import format_rfc3339
 from .config import EmulatorConfig
-from .control import control_blueprint
+from .control import control_blueprint, unserved_error
 from .errors import ImmError
 from .faults import FaultRule
 from .framing import MalformedRequest, check_content_length, guard_input
@@ -147,6 +147,8 @@ def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = N
     @app.errorhandler(404)
     @app.errorhandler(405)
     def _unrouted(exc: Exception) -> Response:
+        if request.path.startswith("/_emulator/"):  # a method no route knows (QUERY, PROPFIND...)
+            return error_response(runtime, unserved_error(request.path, request.method), new_request_id())
         error = ImmError(
             "InvalidApi.NotFound",
             f"Specified api is not found, please check your url and method. "

@@ -52,6 +52,10 @@ class FaultRule:
     id: str = ""
 
     def __post_init__(self) -> None:
+        for name in ("status", "retry_after", "latency_ms", "times", "seed"):  # JSON's 5.0 is an integer
+            value = getattr(self, name)
+            if isinstance(value, float) and value.is_integer():
+                setattr(self, name, int(value))
         checks = [
             (isinstance(self.action, str) and bool(self.action), "action must be an operation name or '*'"),
             (self.kind in KINDS, f"kind must be one of {', '.join(KINDS)}"),

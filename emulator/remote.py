@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -232,9 +233,14 @@ class _Notifications:
     def wait(
         self, count: int = 1, timeout: float = 5.0, access_key_id: str | None = None, **filters: Any
     ) -> builtins.list[dict]:
-        found = self._remote.control(
-            "GET", "/notifications", account=access_key_id, wait=timeout, count=count, **filters
-        )["notifications"]
+        deadline = time.monotonic() + timeout
+        while True:  # the server waits at most 10 s per request
+            wait = min(10.0, max(0.0, deadline - time.monotonic()))
+            found = self._remote.control(
+                "GET", "/notifications", account=access_key_id, wait=wait, count=count, **filters
+            )["notifications"]
+            if len(found) >= count or time.monotonic() >= deadline:
+                break
         if len(found) < count:
             raise TimeoutError(f"{count} notification(s) matching {filters} did not arrive in {timeout} s")
         return found

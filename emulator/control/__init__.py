@@ -6,12 +6,17 @@ action applies to the whole emulator.
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from dataclasses import asdict
 from importlib import resources
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+from werkzeug.exceptions import HTTPException
 
 from .. import __version__
 from ..clock import NS, parse_rfc3339
@@ -26,8 +31,15 @@ from . import guard
 from .ui import render_dashboard
 
 MAX_CONTROL_BODY = 1 << 20
+MAX_WAIT = 10.0  # seconds one GET /notifications may wait (clients ask again to wait longer)
 LATEST_NS = 253402300799 * NS  # 9999-12-31T23:59:59Z
 OPENAPI = (resources.files("imm_emulator.control") / "openapi.json").read_text(encoding="utf-8")
+_BODIES = {  # (OpenAPI path, method) -> the validator of its JSON body: the document is the contract
+    (path, method.upper()): Draft202012Validator(op["requestBody"]["content"]["application/json"]["schema"])
+    for path, ops in json.loads(OPENAPI)["paths"].items()
+    for method, op in ops.items()
+    if isinstance(op, dict) and "requestBody" in op
+}
 
 
 def control_blueprint(runtime: Runtime) -> Blueprint:
@@ -39,6 +51,8 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
 
     @bp.before_request
     def _guard() -> None:
+        if request.endpoint == "control.unserved":  # answers 404/405 and touches nothing
+            return
         guard.check(
             runtime.config, request.method, request.path, request.headers.get, request.args.get("token")
         )
@@ -159,7 +173,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
             runtime.journal.clear(account)
             return json_response({"requests": []})
         status = request.args.get("status")
-        if status is not None and ascii_int(status) is None:
+        if status is not None and not 100 <= (ascii_int(status) or 0) <= 599:
             raise ImmError("InvalidArgument", "status must be an HTTP status code.")
         entries = runtime.journal.query(
             action=request.args.get("action"),
@@ -168,7 +182,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
             test=request.args.get("test"),
             code=request.args.get("code"),
             since=int(_float_arg("since", 0, 0, 1e18)),
-            limit=int(_float_arg("limit", 0, 0, 1_000_000)) or None,
+            limit=_int_arg("limit", 0, 0, 1_000_000) or None,
         )
         return json_response({"size": runtime.journal.size, "requests": entries})
 
@@ -252,8 +266,8 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
             for owner in owners:
                 notifications.clear(runtime.services.context(owner))
             return json_response({"notifications": []})
-        wait = _float_arg("wait", 0.0, 0.0, 60.0)
-        count = int(_float_arg("count", 1, 1, 10_000))
+        wait = _float_arg("wait", 0.0, 0.0, MAX_WAIT)
+        count = _int_arg("count", 1, 1, 10_000)
         filters = {"task_id": request.args.get("task_id"), "channel": request.args.get("channel")}
 
         def collect() -> list[dict]:
@@ -266,12 +280,60 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
             notifications.wait_until(lambda: len(collect()) >= count, wait)
         return json_response({"notifications": collect()})
 
+    @bp.route("/", defaults={"_rest": ""}, methods=_EVERY_METHOD)
+    @bp.route("/<path:_rest>", methods=_EVERY_METHOD)
+    def unserved(_rest: str) -> Response:
+        """Without this, OSS's catch-all route would take /_emulator/... as a bucket."""
+        raise unserved_error(request.path, request.method)
+
+    @bp.after_request
+    def _options(response: Response) -> Response:
+        if request.method == "OPTIONS":  # Flask's Allow would count the catch-all's methods too
+            response.headers["Allow"] = ", ".join(_served_methods(request.path))
+        return response
+
     return bp
+
+
+def unserved_error(path: str, method: str) -> ImmError:
+    """A control path with a method it does not serve (405, naming those it does), or no such path
+    (404)."""
+    allowed = _served_methods(path)
+    if allowed:
+        return ImmError(
+            "MethodNotAllowed",
+            f"{method} is not served on {path}; use {', '.join(allowed)}.",
+            405,
+            {"Allow": ", ".join(allowed)},
+        )
+    return ImmError(
+        "InvalidApi.NotFound",
+        f"Specified api is not found, please check your url and method. {path} is not part of the "
+        "control API (see /_emulator/openapi.json).",
+    )
+
+
+def _served_methods(path: str) -> list[str]:
+    """The methods the control API serves on ``path`` (none: no such path)."""
+    adapter = current_app.url_map.bind("localhost")
+    served = []
+    for method in _EVERY_METHOD:
+        try:
+            endpoint, _ = adapter.match(path, method=method)
+        except HTTPException:
+            continue
+        if endpoint.startswith("control.") and endpoint != "control.unserved":
+            served.append(method)
+    return served
+
+
+_EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"]
 
 
 def _account(body: dict[str, Any]) -> str | None:
     """The AccessKeyId a call names (body, then query), or None for the whole emulator."""
-    value = body.get("account") or request.args.get("account")
+    value = body.get("account")
+    value = request.args.get("account") if value is None or value == "" else value
     if value is not None and not isinstance(value, str):
         raise ImmError("InvalidArgument", "account must be an AccessKeyId (a string).")
     return value or None
@@ -290,6 +352,13 @@ def _float_arg(name: str, default: float, low: float, high: float) -> float:
     return value
 
 
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    value = _float_arg(name, default, low, high)
+    if not float(value).is_integer():
+        raise ImmError("InvalidArgument", f"{name} must be an integer from {low} to {high}.")
+    return int(value)
+
+
 def _body() -> dict[str, Any]:
     data = read_body(MAX_CONTROL_BODY)
     if data is None:
@@ -304,4 +373,14 @@ def _body() -> dict[str, Any]:
         body = None
     if not isinstance(body, dict):
         raise ImmError("InvalidArgument", "The control API takes a JSON object body (application/json).")
+    rule = request.url_rule.rule if request.url_rule else ""
+    validator = _BODIES.get((re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule), request.method))
+    problem = best_match(validator.iter_errors(body)) if validator else None
+    if problem is not None:
+        where = "".join(f"[{p!r}]" for p in problem.absolute_path) or "the body"
+        raise ImmError(
+            "InvalidArgument",
+            f"The body does not match the control API's schema (/_emulator/openapi.json) at {where}: "
+            f"{problem.message[:300]}",
+        )
     return body

@@ -102,7 +102,7 @@ def test_faults_over_http_match_in_process(imm_emulator, imm_client) -> None:
     )
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(bad)
-    assert caught.value.code == 400 and b"kind must be one of" in caught.value.read()
+    assert caught.value.code == 400 and b"at ['kind']: 'meteor' is not one of" in caught.value.read()
 
 
 def test_rules_are_per_account(imm_emulator, imm_client) -> None:
