@@ -33,6 +33,7 @@ MEMORY_MB = 512  # address space per worker: MediaInfo over an 8 MiB budget need
 GRACE = 0.25  # seconds after the deadline for MediaInfo to finalize what it read before the kill
 LEASE_WAIT = 10.0  # seconds a probe waits for a free worker before answering Throttling
 RECYCLE_AFTER = 1000  # parses per worker, so heap fragmentation never meets the ceiling
+READ_AHEAD = 1024 * 1024  # the most asked for at once while MediaInfo reads on sequentially
 MAX_REPLY = 16 * 1024 * 1024  # report plus trace, in characters (the corpus: < 0.2 MiB)
 
 _NO_SEEK = ctypes.c_uint64(-1).value
@@ -244,21 +245,34 @@ def current() -> Workers:
 
 # --- the worker's side ------------------------------------------------------------------------------
 class _RemoteReader:
-    """The caller's reader, seen from the worker: each read asks the caller for the bytes, but the first
-    buffer (where MediaInfo always starts) came with the job."""
+    """The caller's reader, seen from the worker. A round trip to the caller costs ~0.3 ms, so the first
+    buffer (where MediaInfo always starts) comes with the job, and where MediaInfo reads on sequentially
+    (MPEG-TS/PS, a long ``moov``) more is asked for at once; where it seeks, what it asked."""
 
     def __init__(self, conn: Connection, head: bytes) -> None:
         self._conn = conn
-        self._head = head
+        self._offset, self._buffer = 0, head
+        self._ended = len(head) < _BUFFER  # the caller had no more bytes than these
         self._position = 0
+        self._run = 0  # bytes read in the current sequential run
 
     def read(self, size: int = -1, /) -> bytes:
-        end = self._position + size
-        if 0 <= size and (end <= len(self._head) or len(self._head) < _BUFFER):  # a short head: all there is
-            data = self._head[self._position : end]
-        else:
-            self._conn.send(("read", self._position, size))
-            data = self._conn.recv_bytes()
+        start = self._position - self._offset
+        if (
+            size < 0
+            or start < 0
+            or start > len(self._buffer)
+            or (start + size > len(self._buffer) and not self._ended)
+        ):
+            # ramp up as a sequential run goes on (as the kernel's readahead does): at most as many
+            # bytes ahead as were already read in the run, so a seek soon after wastes little
+            self._run = self._run + len(self._buffer) if start == len(self._buffer) else 0
+            wanted = max(size, min(self._run, READ_AHEAD)) if size > 0 else size
+            self._conn.send(("read", self._position, wanted))
+            self._offset, self._buffer = self._position, self._conn.recv_bytes()
+            self._ended = wanted < 0 or len(self._buffer) < wanted
+            start = 0
+        data = self._buffer[start : start + size] if size >= 0 else self._buffer[start:]
         self._position += len(data)
         return data
 
