@@ -22,4 +22,5 @@ def detect(ctx: Context, params: dict) -> dict:
 
 def probe(ctx: Context, source: MediaSource) -> dict:
     """The DetectMediaMeta answer for ``source`` with this emulator's probe workers and time limit."""
-    return detect_media_meta(source, time_limit=ctx.config.probe_timeout, pool=ctx.services.probes)
+    limit, pool = ctx.config.probe_timeout, ctx.services.probes
+    return detect_media_meta(source, time_limit=limit, pool=pool, account=ctx.account)

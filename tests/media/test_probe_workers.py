@@ -111,7 +111,7 @@ def test_a_file_needing_more_memory_than_the_ceiling_is_refused(tmp_path: Path) 
 def test_a_worker_that_died_while_idle_is_replaced_without_blame(pool) -> None:
     good = FIXTURES / "mp3_creation_time.mp3"
     assert isinstance(_probe(good, pool)[1], dict)
-    for worker in list(pool._idle.queue):
+    for worker in list(pool._idle):
         worker.process.kill()
         worker.process.wait()
     assert isinstance(_probe(good, pool)[1], dict)
@@ -191,3 +191,40 @@ def test_probes_run_in_parallel_and_a_hostile_one_stops_nobody(tmp_path: Path, c
         ).body
         assert status.status == "Failed" and "probe time limit" in status.message
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info], caplog.text
+
+
+def test_a_free_worker_goes_to_the_account_holding_fewest() -> None:
+    """An attacker holding both workers, with more of its probes queued first, does not starve a
+    victim: the next free worker is the victim's."""
+    fair = workers.Workers(2)
+    order: list[str] = []
+    releases = {name: threading.Event() for name in ("a1", "a2", "a3", "victim")}
+
+    def probe(name: str, account: str, started: threading.Event) -> None:
+        started.set()
+        with fair.lease(account):
+            order.append(name)
+            releases[name].wait(10)
+
+    threads = []
+    try:
+        for name, account in (("a1", "attacker"), ("a2", "attacker"), ("a3", "attacker"), ("victim", "v")):
+            started = threading.Event()
+            thread = threading.Thread(target=probe, args=(name, account, started))
+            thread.start()
+            threads.append(thread)
+            started.wait(10)
+            time.sleep(0.3)  # let it reach the pool (a1 and a2 start their workers)
+        assert order == ["a1", "a2"]
+        releases["a1"].set()
+        deadline = time.monotonic() + 10
+        while len(order) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert order == ["a1", "a2", "victim"]
+    finally:
+        for event in releases.values():
+            event.set()
+        for thread in threads:
+            thread.join(10)
+        fair.close()
+    assert order == ["a1", "a2", "victim", "a3"]

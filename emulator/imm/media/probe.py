@@ -57,16 +57,18 @@ def detect_media_meta(
     time_limit: float = TIME_LIMIT,
     byte_budget: int = BYTE_BUDGET,
     pool: Workers | None = None,
+    account: str = "",
 ) -> dict[str, Any]:
     """The DetectMediaMeta answer body (no RequestId) for ``source``; ImmError if it is not media or its
-    probe overruns a limit. ``pool``: the MediaInfo workers to use (default: a process-wide pool)."""
+    probe overruns a limit. ``pool``: the MediaInfo workers to use (default: a process-wide pool), shared
+    fairly between ``account``s."""
     identity = getattr(source, "identity", None)
     key = None if identity is None else (identity, time_limit, byte_budget)
     cached = ANSWERS.get(key)  # never a playlist: those are not kept
     if cached is not None:
         return cached
     try:
-        with (pool or workers.current()).lease():
+        with (pool or workers.current()).lease(account):
             deadline = time.monotonic() + time_limit  # from when a worker is ours: waiting is not the file's
             if _is_playlist(source):
                 from .hls import detect_playlist

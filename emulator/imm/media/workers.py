@@ -14,10 +14,10 @@ pymediainfo, so a worker starts in about 0.1 s.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import contextvars
 import ctypes
-import queue
 import socket
 import subprocess
 import sys
@@ -25,6 +25,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
@@ -108,9 +109,21 @@ class _Worker:
         self.process.wait()
 
 
+@dataclass(eq=False)
+class _Ticket:
+    """A lease waiting for a worker: handed an idle one, or leave to start one."""
+
+    account: str
+    worker: _Worker | None = None
+    spawn: bool = False
+
+
 class Workers:
     """A pool of warm MediaInfo workers: started on demand, at most ``size`` of them, replaced when one is
-    killed or has served ``RECYCLE_AFTER`` parses."""
+    killed or has served ``RECYCLE_AFTER`` parses. Free workers go to waiting leases fairly: first to the
+    account holding the fewest workers, then in arrival order; a lease never takes a worker past one that
+    is waiting. So an account sending hostile files from many threads delays another account's probe by
+    at most one probe time limit, and starves it never."""
 
     def __init__(self, size: int = WORKERS, memory_mb: int = MEMORY_MB) -> None:
         if size < 1:
@@ -120,24 +133,27 @@ class Workers:
         self.size = size
         self.memory_mb = memory_mb
         self.killed = 0  # workers stopped by a limit, for diagnostics and tests
-        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
+        self._idle: list[_Worker] = []
+        self._waiting: collections.deque[_Ticket] = collections.deque()
+        self._holding: collections.Counter[str] = collections.Counter()  # leases per account
         self._started = 0
         self._closed = False
 
     @contextlib.contextmanager
-    def lease(self) -> Iterator[None]:
-        """Bind one worker to the calling context for every ``parse`` inside; nested leases reuse it."""
+    def lease(self, account: str = "") -> Iterator[None]:
+        """Bind one worker to the calling context for every ``parse`` inside; nested leases reuse it.
+        ``account``: whose probe this is, for fairness between accounts."""
         if _LEASED.get() is not None:
             yield
             return
-        slot: list[_Worker | None] = [self._take(LEASE_WAIT)]
-        token = _LEASED.set((self, slot))
+        slot: list[_Worker | None] = [self._take(account)]
+        token = _LEASED.set((self, slot, account))
         try:
             yield
         finally:
             _LEASED.reset(token)
-            self._give_back(slot[0])
+            self._give_back(slot[0], account)
 
     def parse(
         self, reader: ByteReader, size: int, *, trace: bool, deadline: float, jump: bool, parser: str
@@ -146,10 +162,10 @@ class Workers:
         if leased is None or leased[0] is not self:
             with self.lease():
                 return self.parse(reader, size, trace=trace, deadline=deadline, jump=jump, parser=parser)
-        slot = leased[1]
+        _, slot, account = leased
         worker = slot[0]
         if worker is None:  # the lease's worker was killed by an earlier parse: take a fresh one
-            worker = slot[0] = self._spawn_or_wait(LEASE_WAIT)
+            worker = slot[0] = self._take(account, counted=True)
         try:
             return worker.parse(reader, size, (trace, jump, parser), deadline)
         except ProbeLimit as stopped:
@@ -162,13 +178,11 @@ class Workers:
             raise
 
     def close(self) -> None:
-        with self._lock:
+        with self._cond:
             self._closed = True
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return
+            idle, self._idle = self._idle, []
+            self._cond.notify_all()
+        for worker in idle:
             worker.stop()
 
     def _describe(self, limit: str, worker: _Worker) -> str:
@@ -178,53 +192,76 @@ class Workers:
         how = f" (the parser ended with signal {-status})" if status is not None and status < 0 else ""
         return f"exceeded the probe memory limit of {self.memory_mb} MiB{how}"
 
-    def _take(self, wait: float) -> _Worker:
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return self._spawn_or_wait(wait)
-            if worker.process.poll() is None:
-                return worker
-            self._discard(worker, killed=False)  # ended while idle (killed from outside): no blame
-
-    def _spawn_or_wait(self, wait: float) -> _Worker:
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("the probe workers are closed")
-            spawn = self._started < self.size
-            if spawn:
-                self._started += 1
-        if spawn:
-            try:
-                return _Worker(self.memory_mb)
-            except BaseException:
-                with self._lock:
-                    self._started -= 1
-                raise
+    def _take(self, account: str, *, counted: bool = False) -> _Worker:
+        """A worker for ``account``'s lease (``counted``: the lease holds one already, now dead)."""
+        ticket = _Ticket(account)
+        with self._cond:
+            self._waiting.append(ticket)
+            self._dispatch()
+            deadline = time.monotonic() + LEASE_WAIT
+            while ticket.worker is None and not ticket.spawn:
+                remaining = deadline - time.monotonic()
+                if self._closed or remaining <= 0:
+                    self._waiting.remove(ticket)
+                    if self._closed:
+                        raise RuntimeError("the probe workers are closed")
+                    raise ProbeLimit(
+                        "busy",
+                        f"All {self.size} probe workers stayed busy for {LEASE_WAIT:g} s; retry later.",
+                    )
+                self._cond.wait(remaining)
+            self._holding[account] += 0 if counted else 1
+        if ticket.worker is not None:
+            return ticket.worker
         try:
-            return self._idle.get(timeout=wait)
-        except queue.Empty:
-            raise ProbeLimit(
-                "busy", f"All {self.size} probe workers stayed busy for {wait:g} s; retry later."
-            ) from None
+            return _Worker(self.memory_mb)
+        except BaseException:
+            with self._cond:
+                self._started -= 1
+                self._holding[account] -= 0 if counted else 1
+                self._dispatch()
+            raise
 
-    def _give_back(self, worker: _Worker | None) -> None:
-        if worker is None:
-            return
-        if self._closed or worker.parses >= RECYCLE_AFTER or worker.process.poll() is not None:
+    def _dispatch(self) -> None:
+        """(Holding the lock.) Hand free capacity to waiting leases: fewest workers held first."""
+        while self._waiting and (self._idle or self._started < self.size):
+            ticket = min(self._waiting, key=lambda waiting: self._holding[waiting.account])
+            worker = self._idle.pop() if self._idle else None
+            if worker is not None and worker.process.poll() is not None:  # killed from outside: no blame
+                worker.stop()
+                self._started -= 1
+                continue
+            self._waiting.remove(ticket)
+            if worker is None:
+                self._started += 1
+                ticket.spawn = True
+            else:
+                ticket.worker = worker
+        self._cond.notify_all()
+
+    def _give_back(self, worker: _Worker | None, account: str) -> None:
+        recycle = worker is not None and (
+            self._closed or worker.parses >= RECYCLE_AFTER or worker.process.poll() is not None
+        )
+        with self._cond:
+            self._holding[account] -= 1
+            if self._holding[account] <= 0:
+                del self._holding[account]
+            if worker is not None and not recycle:
+                self._idle.append(worker)
+                self._dispatch()
+        if worker is not None and recycle:
             self._discard(worker, killed=False)
-        else:
-            self._idle.put(worker)
 
     def _discard(self, worker: _Worker, *, killed: bool = True) -> None:
         worker.stop()
-        with self._lock:
+        with self._cond:
             self._started -= 1
             self.killed += killed
+            self._dispatch()
 
 
-_LEASED: contextvars.ContextVar[tuple[Workers, list[_Worker | None]] | None] = contextvars.ContextVar(
+_LEASED: contextvars.ContextVar[tuple[Workers, list[_Worker | None], str] | None] = contextvars.ContextVar(
     "imm_emulator_probe_lease", default=None
 )
 _DEFAULT: Workers | None = None
