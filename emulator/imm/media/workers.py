@@ -111,7 +111,7 @@ class _Worker:
 
 @dataclass(eq=False)
 class _Ticket:
-    """A lease waiting for a worker: handed an idle one, or leave to start one."""
+    """A lease waiting for a worker: handed an idle one, or told to start one."""
 
     account: str
     worker: _Worker | None = None
@@ -123,7 +123,7 @@ class Workers:
     killed or has served ``RECYCLE_AFTER`` parses. Free workers go to waiting leases fairly: first to the
     account holding the fewest workers, then in arrival order; a lease never takes a worker past one that
     is waiting. So an account sending hostile files from many threads delays another account's probe by
-    at most one probe time limit, and starves it never."""
+    at most about one probe time limit, and never starves it."""
 
     def __init__(self, size: int = WORKERS, memory_mb: int = MEMORY_MB) -> None:
         if size < 1:
