@@ -141,7 +141,11 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
                 ) from exc
         landing = (set_ns if set_ns is not None else runtime.clock.now_ns(account)) + round(advance * NS)
         if not 0 <= landing <= LATEST_NS:
-            raise ImmError("InvalidArgument", "The emulated clock must stay between 1970 and 9999.")
+            raise ImmError(  # depends on where the clock is now, not on the request alone: a conflict
+                "ClockOutOfRange",
+                "The emulated clock must stay between 1970 and 9999; this change would take it outside.",
+                409,
+            )
         # freeze, then set, then advance: {"set": T, "freeze": true} stops exactly at T.
         if freeze is not None:
             runtime.clock.freeze(freeze, account)
