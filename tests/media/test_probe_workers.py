@@ -95,13 +95,14 @@ def test_workers_run_under_the_address_space_ceiling(pool) -> None:
 
 
 def test_a_file_needing_more_memory_than_the_ceiling_is_refused(tmp_path: Path) -> None:
-    """Every PID of an MPEG-TS: MediaInfo alone takes 1.3 GB for it; a worker gets 64 MiB."""
+    """Every PID of an MPEG-TS: MediaInfo alone takes 1.3 GB for it; a worker gets 512 MiB."""
     path = tmp_path / "pids.ts"
     path.write_bytes(dict(hostile.every_pid())["every_pid_raw.ts"])
-    small = workers.Workers(1, 64)
+    small = workers.Workers(1, 512)
     try:
         elapsed, answer = _probe(path, small)
         assert isinstance(answer, ImmError) and answer.code == "InvalidArgument"
+        assert "exceeded the probe memory limit of 512 MiB" in answer.message
         good = _probe(FIXTURES / "ts_h264_aac.ts", small)[1]
         assert isinstance(good, dict) and good["VideoStreams"]
     finally:

@@ -59,8 +59,6 @@ class _Track(Track):
 def tracks_of(report: str) -> list[Track]:
     """The tracks of an OLDXML report, as ``pymediainfo.MediaInfo(report, "replace").tracks`` builds them
     (names lower-cased, repeated elements in ``other_<name>``, an int first where one of them is)."""
-    if not report:  # MediaInfo gave up (an allocation refused under the worker's ceiling): no tracks
-        return []
     root = ElementTree.fromstring(report.encode("utf-8", "replace"))
     tracks: list[Track] = []
     names = _NAMES

@@ -171,7 +171,7 @@ class Workers:
         except ProbeLimit as stopped:
             slot[0] = None
             self._discard(worker)
-            raise ProbeLimit(stopped.limit, self._describe(stopped.limit, worker)) from None
+            raise ProbeLimit(stopped.limit, self._describe(stopped.limit)) from None
         except BaseException:
             slot[0] = None  # the conversation is out of step: never reuse this worker
             self._discard(worker)
@@ -185,12 +185,10 @@ class Workers:
         for worker in idle:
             worker.stop()
 
-    def _describe(self, limit: str, worker: _Worker) -> str:
+    def _describe(self, limit: str) -> str:
         if limit == "time":
             return "took longer than the probe time limit"
-        status = worker.process.returncode
-        how = f" (the parser ended with signal {-status})" if status is not None and status < 0 else ""
-        return f"exceeded the probe memory limit of {self.memory_mb} MiB{how}"
+        return f"exceeded the probe memory limit of {self.memory_mb} MiB"
 
     def _take(self, account: str, *, counted: bool = False) -> _Worker:
         """A worker for ``account``'s lease (``counted``: the lease holds one already, now dead)."""
@@ -338,7 +336,9 @@ def _serve(conn: Connection, memory_mb: int) -> None:
             trace_text, report = run(
                 lib, _RemoteReader(conn, head), size, trace, time.monotonic() + remaining, jump, parser
             )
-            if len(trace_text) + len(report) > MAX_REPLY:
+            # MediaInfo reports a General track for any bytes at all: no report means it caught an
+            # allocation refused under the ceiling and gave up
+            if not report or len(trace_text) + len(report) > MAX_REPLY:
                 conn.send(("memory",))
                 return
             conn.send(("done", trace_text, report))
