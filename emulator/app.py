@@ -23,6 +23,7 @@ from .control import control_blueprint, unserved_error
 from .errors import ImmError
 from .faults import FaultRule
 from .framing import MalformedRequest, check_content_length, guard_input
+from .imm import catalog
 from .imm.handlers import OPERATIONS
 from .oss.http import handle_oss
 from .protocol.params import typed_params
@@ -52,7 +53,7 @@ def handle_rpc(runtime: Runtime) -> Response:
     }
     try:
         wire = http_request()
-        call = parse_rpc(wire, OPERATIONS.keys())
+        call = parse_rpc(wire, OPERATIONS.keys(), catalog.operations().keys())
         trace.update(action=call.action, params=mask(call.params))
         caller = runtime.auth.authenticate(wire, call.params)
         trace.update(
@@ -113,6 +114,7 @@ class DropConnection(Exception):
 
 
 def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = None) -> Flask:
+    catalog.check(OPERATIONS)  # an emulated operation without its handler or schemas: refuse to start
     runtime = runtime or Runtime(config or EmulatorConfig())
     app = Flask("imm_emulator")
     app.config["RUNTIME"] = runtime

@@ -26,6 +26,8 @@ def storage_full(exc: BaseException) -> bool:
 # code -> (HTTP status, message). Gateway (POP) codes first, then IMM's own.
 CATALOG: dict[str, tuple[int, str]] = {
     "InvalidApi.NotFound": (404, "Specified api is not found, please check your url and method."),
+    # imm-emulator's own: a real operation it does not emulate. 400, so no retry policy repeats it.
+    "OperationNotEmulated": (400, "This IMM operation is not emulated by imm-emulator."),
     "InvalidVersion": (400, "Specified parameter Version is not valid."),
     "InvalidAccessKeyId.NotFound": (404, "Specified access key is not found."),
     "InvalidAccessKeyId.Inactive": (400, "Specified access key is disabled."),

@@ -17,16 +17,15 @@ import json
 import sys
 from pathlib import Path
 
+from imm_emulator.imm.catalog import EMULATED
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_METADATA = ROOT / "emulator" / "imm" / "metadata" / "imm-2020-09-30-api-docs.json"
 PATCHES = ROOT / "tools" / "schema_patches.json"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_BASE = "https://imm-emulator.dev/schemas/"
 
-OPERATIONS = (
-    "CreateProject", "GetProject", "ListProjects", "UpdateProject", "DeleteProject", "DetectMediaMeta",
-    "CreateVideoLabelClassificationTask", "GetVideoLabelClassificationResult", "GetTask", "ListTasks",
-)  # fmt: skip
+OPERATIONS = EMULATED  # the catalogue's: schemas for what the emulator answers
 
 # Structural keywords carried over from the metadata; prose, examples and titles are dropped.
 _KEEP = ("type", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern", "minItems", "maxItems")

@@ -70,15 +70,18 @@ class RpcCall:
     params: dict[str, str]
 
 
-def parse_rpc(request: HttpRequest, known_actions: Collection[str]) -> RpcCall:
-    """Identify the call; InvalidApi.NotFound for an unknown action, InvalidVersion for another API."""
+def parse_rpc(
+    request: HttpRequest, known_actions: Collection[str], real_actions: Collection[str] = ()
+) -> RpcCall:
+    """Identify the call; InvalidApi.NotFound for an action IMM does not have, InvalidVersion for another
+    API version, OperationNotEmulated for one of ``real_actions`` (IMM's) that is not a known one."""
     params: dict[str, str] = {}
     for name, value in request.query_pairs() + request.form_pairs():
         params.setdefault(name, value)
     action = _selector(request, params, "x-acs-action", "Action")
     if not action:
         raise missing("Action")
-    if action not in known_actions:
+    if action not in known_actions and action not in real_actions:
         supported = ", ".join(sorted(known_actions))
         raise ImmError(
             "InvalidApi.NotFound",
@@ -90,6 +93,12 @@ def parse_rpc(request: HttpRequest, known_actions: Collection[str]) -> RpcCall:
         raise missing("Version")
     if version != API_VERSION:
         raise ImmError("InvalidVersion", f"Specified parameter Version is not valid. Use {API_VERSION}.")
+    if action not in known_actions:
+        raise ImmError(
+            "OperationNotEmulated",
+            f"{action} is a real IMM {API_VERSION} operation that imm-emulator does not emulate; it emulates "
+            f"{', '.join(sorted(known_actions))}.",
+        )
     return RpcCall(action, version, params)
 
 

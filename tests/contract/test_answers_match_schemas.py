@@ -14,14 +14,12 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from imm_emulator.contract import assert_imm_contract, infer_operation, validate
+from imm_emulator.imm.catalog import EMULATED
 from imm_emulator.protocol import schemas
 
 ROOT = Path(__file__).resolve().parents[2]
 METADATA = ROOT / "emulator" / "imm" / "metadata" / "imm-2020-09-30-api-docs.json"
-OPERATIONS = [
-    "CreateProject", "GetProject", "ListProjects", "UpdateProject", "DeleteProject", "DetectMediaMeta",
-    "CreateVideoLabelClassificationTask", "GetVideoLabelClassificationResult", "GetTask", "ListTasks",
-]  # fmt: skip
+OPERATIONS = list(EMULATED)
 
 # Examples from the IMM documentation's sample answers and from answers the real service gave the SDKs.
 DOC_EXAMPLES = {
