@@ -12,7 +12,6 @@ Schema versions are numbered; ``MIGRATIONS[n]`` brings a database from version n
 from __future__ import annotations
 
 import errno
-import json
 import os
 import sqlite3
 import threading
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..errors import storage_full
-from .store import Store
+from .store import Store, decode, encode
 
 MIGRATIONS: list[str] = [
     # 0 -> 1: documents by (kind, account, key)
@@ -39,10 +38,6 @@ _TOP = "\U0010ffff"
 
 
 _T = TypeVar("_T")
-
-
-def _dump(doc: dict) -> str:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
 class SqliteStore(Store):
@@ -118,14 +113,14 @@ class SqliteStore(Store):
             row = self._db.execute(
                 "SELECT doc FROM docs WHERE kind=? AND account=? AND key=?", (kind, account, key)
             ).fetchone()
-        return json.loads(row[0]) if row else None
+        return decode(row[0]) if row else None
 
     def create(self, kind: str, account: str, key: str, doc: dict) -> bool:
         with self._lock:
             self._writing()
             cursor = self._db.execute(
                 "INSERT OR IGNORE INTO docs (kind, account, key, doc) VALUES (?, ?, ?, ?)",
-                (kind, account, key, _dump(doc)),
+                (kind, account, key, encode(doc)),
             )
             return cursor.rowcount == 1
 
@@ -138,7 +133,7 @@ class SqliteStore(Store):
         old = self.get(kind, account, key)
         self._db.execute(
             "INSERT OR REPLACE INTO docs (kind, account, key, doc) VALUES (?, ?, ?, ?)",
-            (kind, account, key, _dump(doc)),
+            (kind, account, key, encode(doc)),
         )
         return old
 
@@ -149,7 +144,8 @@ class SqliteStore(Store):
                 return None
             new = change(old)
             self._db.execute(
-                "UPDATE docs SET doc=? WHERE kind=? AND account=? AND key=?", (_dump(new), kind, account, key)
+                "UPDATE docs SET doc=? WHERE kind=? AND account=? AND key=?",
+                (encode(new), kind, account, key),
             )
             return new
 
@@ -207,7 +203,7 @@ class SqliteStore(Store):
             args += (limit,)
         with self._lock:
             rows = self._db.execute(sql, args).fetchall()
-        return [(key, json.loads(doc)) for key, doc in rows]
+        return [(key, decode(doc)) for key, doc in rows]
 
     def accounts(self, kind: str) -> list[str]:
         with self._lock:

@@ -9,7 +9,7 @@ so callers never share a mutable dict with the store.
 from __future__ import annotations
 
 import bisect
-import pickle
+import json
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -79,25 +79,28 @@ class Store(ABC):
         """Release files and connections."""
 
 
-def _dump(doc: dict) -> bytes:
-    return pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+def encode(doc: dict) -> str:
+    """A document as every backend keeps it: JSON text, so what works in memory works under --data-dir
+    (a tuple comes back a list, an int key a string, a set is refused, in both)."""
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
-def _load(data: bytes) -> dict:
-    return pickle.loads(data)
+def decode(text: str) -> dict:
+    return json.loads(text)
 
 
 class _Collection:
     __slots__ = ("docs", "keys")
 
     def __init__(self) -> None:
-        self.docs: dict[str, bytes] = {}
+        self.docs: dict[str, str] = {}
         self.keys: list[str] = []
 
 
 class MemoryStore(Store):
     """In-memory, thread-safe: one lock; sorted key lists make scans O(log n + page). Documents are kept
-    pickled: that isolates callers from the stored copy ten times faster than deepcopy."""
+    as the JSON text SqliteStore keeps (``encode``): callers never share the stored copy, and a value
+    either backend cannot keep fails in both."""
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
@@ -118,7 +121,7 @@ class MemoryStore(Store):
         with self._lock:
             coll = self._data.get((kind, account))
             doc = coll.docs.get(key) if coll else None
-            return _load(doc) if doc is not None else None
+            return decode(doc) if doc is not None else None
 
     def create(self, kind: str, account: str, key: str, doc: dict) -> bool:
         with self._lock:
@@ -133,14 +136,14 @@ class MemoryStore(Store):
             coll = self._collection(kind, account)
             old = coll.docs.get(key)
             if old is not None:
-                coll.docs[key] = _dump(doc)
+                coll.docs[key] = encode(doc)
             else:
                 self._insert(coll, key, doc)
-            return _load(old) if old is not None else None
+            return decode(old) if old is not None else None
 
     @staticmethod
     def _insert(coll: _Collection, key: str, doc: dict) -> None:
-        coll.docs[key] = _dump(doc)
+        coll.docs[key] = encode(doc)
         bisect.insort(coll.keys, key)
 
     def update(self, kind: str, account: str, key: str, change: Callable[[dict], dict]) -> dict | None:
@@ -148,8 +151,8 @@ class MemoryStore(Store):
             coll = self._data.get((kind, account))
             if not coll or key not in coll.docs:
                 return None
-            new = change(_load(coll.docs[key]))
-            coll.docs[key] = _dump(new)
+            new = change(decode(coll.docs[key]))
+            coll.docs[key] = encode(new)
             return new
 
     def delete(self, kind: str, account: str, key: str) -> bool:
@@ -161,7 +164,7 @@ class MemoryStore(Store):
             if not coll or key not in coll.docs:
                 return None
             del coll.keys[bisect.bisect_left(coll.keys, key)]
-            return _load(coll.docs.pop(key))
+            return decode(coll.docs.pop(key))
 
     def scan(
         self,
@@ -186,7 +189,7 @@ class MemoryStore(Store):
             for key in keys:
                 if not key.startswith(prefix) or (limit is not None and len(out) >= limit):
                     break
-                out.append((key, _load(coll.docs[key])))
+                out.append((key, decode(coll.docs[key])))
             return out
 
     def accounts(self, kind: str) -> list[str]:

@@ -15,6 +15,16 @@ def make_store(request, tmp_path):
     return lambda: SqliteStore(tmp_path / f"state-{len(list(tmp_path.iterdir()))}.sqlite3")
 
 
+def test_both_backends_keep_a_document_the_same_way(make_store) -> None:
+    """One serialization: what comes back, and what is refused, does not depend on --data-dir."""
+    store = make_store()
+    store.put("k", "acct", "x", {"pair": (1, 2), 3: "three", "text": "\u00e9\U0001f600"})
+    assert store.get("k", "acct", "x") == {"pair": [1, 2], "3": "three", "text": "\u00e9\U0001f600"}
+    with pytest.raises(TypeError):
+        store.put("k", "acct", "y", {"set": {1}})
+    assert store.get("k", "acct", "y") is None
+
+
 def test_crud_and_copies(make_store) -> None:
     store = make_store()
     doc = {"a": [1]}
