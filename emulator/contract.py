@@ -56,36 +56,40 @@ def validate(operation: str, payload: Any, *, strict: bool = False) -> list[Viol
 
 
 def infer_operation(payload: Any) -> str | None:
-    """The operation an answer comes from, judged by the fields only that answer has."""
+    """The operation an answer comes from, judged against the published response schemas (and the error
+    and notification ones): of those whose required fields it has, the one naming the most of its
+    fields and leaving out the fewest. Where operations answer the same shape (CreateProject,
+    GetProject, UpdateProject), the read one is named."""
     if not isinstance(payload, dict):
         return None
     keys = set(payload)
-    if {"source", "type"} <= keys and str(payload.get("source")) == "acs.imm":
-        return "notification"
-    if {"Code", "Message", "HostId"} <= keys and "TaskId" not in keys:
-        return "error"
-    if "Projects" in keys:
-        return "ListProjects"
-    if "Project" in keys:
-        return "GetProject"  # Create, Get and Update answer with the same shape
-    if "Tasks" in keys:
-        return "ListTasks"
-    if keys & {"FormatName", "VideoStreams", "AudioStreams", "Subtitles", "StreamCount"}:
-        return "DetectMediaMeta"
-    if (
-        "Labels" in keys
-        or payload.get("TaskType") == "VideoLabelClassification"
-        and "Progress" not in keys
-        and ("Status" in keys)
-    ):
-        return "GetVideoLabelClassificationResult"
-    if "Status" in keys and "TaskId" in keys:
-        return "GetTask"
-    if {"TaskId", "EventId"} <= keys:
-        return "CreateVideoLabelClassificationTask"
-    if keys == {"RequestId"}:
-        return "DeleteProject"
-    return None
+    best, best_score = None, (0, 0, 0)
+    for name in _candidates():
+        for properties, required in _shapes(schemas.load(schema_name(name))):
+            if not required <= keys or not keys & properties:
+                continue
+            score = (-len(keys - properties), len(keys & properties), -len(properties - keys))
+            if best is None or score > best_score:
+                best, best_score = name, score
+    return best
+
+
+def _shapes(schema: dict) -> list[tuple[set[str], set[str]]]:
+    """(top-level properties, required) of each object shape a schema allows (one per anyOf branch)."""
+    branches = schema.get("anyOf") or schema.get("oneOf") or [schema]
+    shapes = []
+    for branch in branches:
+        if "$ref" in branch:
+            branch = schema["$defs"][branch["$ref"].rsplit("/", 1)[-1]]
+        shapes.append((set(branch.get("properties", {})), set(branch.get("required", []))))
+    return shapes
+
+
+def _candidates() -> list[str]:
+    """Every answer schema, reads first (ties go to the earlier name)."""
+    reads = ("Get", "List", "Detect")
+    operations = sorted(schemas.operations(), key=lambda name: (not name.startswith(reads), name))
+    return [*SPECIAL, *operations]
 
 
 def assert_imm_contract(operation: str | None, payload: Any, *, strict: bool = False) -> None:

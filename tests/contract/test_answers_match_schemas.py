@@ -87,11 +87,15 @@ def test_documented_examples_validate_and_are_recognised(operation: str) -> None
     assert infer_operation(DOC_EXAMPLES[operation]) == operation
 
 
+SAME_SHAPE = {"CreateProject": "GetProject", "UpdateProject": "GetProject"}  # inference names the read one
+
+
 @pytest.mark.parametrize("operation", OPERATIONS)
-def test_metadata_response_demos_validate(operation: str) -> None:
+def test_metadata_response_demos_validate_and_are_recognised(operation: str) -> None:
     api = json.loads(METADATA.read_text())["apis"][operation]
     demo = json.loads(json.loads(api["responseDemo"])[0]["example"])
     assert validate(operation, demo) == []
+    assert infer_operation(demo) == SAME_SHAPE.get(operation, operation)
 
 
 MUTATIONS = [
