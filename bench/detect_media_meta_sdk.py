@@ -21,7 +21,6 @@ from alibabacloud_imm20200930 import models as m
 from pymediainfo import MediaInfo
 
 from imm_emulator import Emulator
-from imm_emulator.imm.media.cache import ANSWERS
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "media"
 
@@ -41,7 +40,7 @@ def main() -> int:
     args = parser.parse_args()
     files = sorted(p for p in CORPUS.iterdir() if p.is_file() and not p.name.endswith((".json", ".py")))
     with Emulator(auth="off") as emu:
-        client = emu.client()
+        client, answers = emu.client(), emu.runtime.services.answers
         client.create_project(m.CreateProjectRequest(project_name="bench"))
         floor = best_of(args.runs * 5, lambda: client.get_project(m.GetProjectRequest(project_name="bench")))
         print(f"an SDK round trip that does no media work (GetProject): {floor:.2f} ms")
@@ -55,11 +54,11 @@ def main() -> int:
             request = m.DetectMediaMetaRequest(project_name="bench", source_uri=uri)
             client.detect_media_meta(request)  # warm: first geocoder load, caches
             sdk = best_of(args.runs, lambda request=request: client.detect_media_meta(request))
-            ANSWERS.enabled = False
+            answers.enabled = False
             try:
                 cold = best_of(args.runs, lambda request=request: client.detect_media_meta(request))
             finally:
-                ANSWERS.enabled = True
+                answers.enabled = True
             bare = best_of(args.runs, lambda path=path: MediaInfo.parse(path, parse_speed=0))
             ratios.append(sdk / bare)
             cold_ratios.append(cold / bare)

@@ -22,5 +22,11 @@ def detect(ctx: Context, params: dict) -> dict:
 
 def probe(ctx: Context, source: MediaSource) -> dict:
     """The DetectMediaMeta answer for ``source`` with this emulator's probe workers and time limit."""
-    limit, pool = ctx.config.probe_timeout, ctx.services.probes
-    return detect_media_meta(source, time_limit=limit, pool=pool, account=ctx.account)
+    services = ctx.services
+    return detect_media_meta(
+        source,
+        time_limit=ctx.config.probe_timeout,
+        pool=services.probes,
+        account=ctx.account,
+        cache=services.answers,
+    )

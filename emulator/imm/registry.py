@@ -10,6 +10,7 @@ from ..clock import Clock
 from ..config import EmulatorConfig
 from ..oss.service import Oss
 from ..state import Store
+from .media.cache import AnswerCache
 from .media.workers import Workers
 
 
@@ -22,6 +23,7 @@ class Services:
     config: EmulatorConfig
     oss: Oss
     probes: Workers = field(default_factory=Workers)  # MediaInfo worker processes
+    answers: AnswerCache = field(default_factory=AnswerCache)  # DetectMediaMeta answers by object version
     on_notification: list[Callable[[dict], None]] = field(default_factory=list)
 
     def context(self, account: str, request_id: str = "") -> Context:

@@ -88,9 +88,6 @@ class _HashCache:
         return value
 
 
-_HASHES = _HashCache()
-
-
 def _filesystem_errors(method: Callable) -> Callable:
     """What a folder cannot hold (``a`` and ``a/b`` both as files, names over 255 bytes, ...) is an OSS
     error on the object, not a server fault."""
@@ -118,6 +115,7 @@ class MountedBucket:
         self.mount, self.store = mount, store
         self.name, self.writable = mount.bucket, mount.writable
         self.root = mount.directory
+        self._hashes = _HashCache()  # this emulator's: files' ETags by (path, size, mtime)
 
     def resolve(self, key: str) -> Path:
         """The file a key names (symlinks resolved), or OssError if the key would leave the folder."""
@@ -152,7 +150,7 @@ class MountedBucket:
         return candidate, real
 
     def _info(self, key: str, path: Path, stat: os.stat_result) -> ObjectInfo:
-        etag, crc, md5 = _HASHES.get(path, stat)
+        etag, crc, md5 = self._hashes.get(path, stat)
         info = ObjectInfo(
             key=key,
             size=stat.st_size,

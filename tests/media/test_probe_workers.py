@@ -16,7 +16,6 @@ from alibabacloud_tea_openapi.exceptions import ClientException
 from imm_emulator import Emulator
 from imm_emulator.errors import ImmError
 from imm_emulator.imm.media import workers
-from imm_emulator.imm.media.cache import ANSWERS
 from imm_emulator.imm.media.probe import detect_media_meta
 from imm_emulator.imm.media.source import FileSource
 from tests.media import hostile
@@ -149,8 +148,8 @@ def test_probes_run_in_parallel_and_a_hostile_one_stops_nobody(tmp_path: Path, c
     """Through the real SDK, default 2 s limit: while one account's hostile file holds a worker until it
     is killed, another account's DetectMediaMeta calls keep answering; the hostile call answers 400."""
     caplog.set_level(logging.DEBUG)
-    monkeypatch.setattr(ANSWERS, "enabled", False)  # every call probes
     with Emulator(task_duration="instant") as emu:
+        monkeypatch.setattr(emu.runtime.services.answers, "enabled", False)  # every call probes
         emu.register_key("victim-key", "victim-secret")
         attacker, victim = emu.client(), emu.client("victim-key", "victim-secret")
         for client in (attacker, victim):

@@ -57,7 +57,7 @@ class AnswerCache:
         return len(self._answers)
 
 
-ANSWERS = AnswerCache()
+ANSWERS = AnswerCache()  # for library use (tools, benches); each emulator has its own
 
 
 def _copy(value: Any) -> Any:

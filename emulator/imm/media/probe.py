@@ -19,7 +19,7 @@ from pymediainfo import Track
 
 from ...errors import ImmError
 from . import aiff, ebml, flac, geo, mp3, pes, shape, workers
-from .cache import ANSWERS
+from .cache import ANSWERS, AnswerCache
 from .containers import Container, container_for
 from .facts import Facts
 from .general import general_tags, position
@@ -58,13 +58,14 @@ def detect_media_meta(
     byte_budget: int = BYTE_BUDGET,
     pool: Workers | None = None,
     account: str = "",
+    cache: AnswerCache = ANSWERS,
 ) -> dict[str, Any]:
     """The DetectMediaMeta answer body (no RequestId) for ``source``; ImmError if it is not media or its
     probe overruns a limit. ``pool``: the MediaInfo workers to use (default: a process-wide pool), shared
-    fairly between ``account``s."""
+    fairly between ``account``s; ``cache``: where complete answers are kept (an emulator has its own)."""
     identity = getattr(source, "identity", None)
     key = None if identity is None else (identity, time_limit, byte_budget)
-    cached = ANSWERS.get(key)  # never a playlist: those are not kept
+    cached = cache.get(key)  # never a playlist: those are not kept
     if cached is not None:
         return cached
     try:
@@ -82,7 +83,7 @@ def detect_media_meta(
         limit = f" of {time_limit:g} s" if stopped.limit == "time" else ""
         raise _invalid(source, f"{stopped}{limit}") from None
     if complete:
-        ANSWERS.put(key, answer)
+        cache.put(key, answer)
     return answer
 
 
