@@ -86,6 +86,12 @@ class FaultRule:
         # Ids sort in creation order, across restarts too, so the oldest matching rule applies first.
         self.id = self.id or f"{time.time_ns():020d}-{next(_SEQUENCE):06d}-{uuid.uuid4().hex[:8]}"
 
+    def __getitem__(self, name: str) -> Any:
+        """``rule["id"]`` as ``rule.id``: RemoteEmulator's ``faults.add`` answered a dict before."""
+        if name not in self.__dataclass_fields__:
+            raise KeyError(name)
+        return getattr(self, name)
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FaultRule:
         unknown = set(data) - set(cls.__dataclass_fields__) - {"account"} | ({"id", "matched"} & set(data))

@@ -102,7 +102,10 @@ class Emulator(ClientFactory):
         video_labels.clear_overrides(self.runtime.services, self.runtime.account(access_key_id))
 
     def complete_task(self, task_id: str, access_key_id: str | None = None) -> dict:
-        return tasks.end_by_hand(self.runtime.services, task_id, self.runtime.account(access_key_id))
+        """End a task Succeeded now; -> {TaskId, Status, Code, Message}."""
+        return tasks.outcome(
+            tasks.end_by_hand(self.runtime.services, task_id, self.runtime.account(access_key_id))
+        )
 
     def fail_task(
         self,
@@ -111,9 +114,8 @@ class Emulator(ClientFactory):
         message: str = "The task failed.",
         access_key_id: str | None = None,
     ) -> dict:
-        return tasks.end_by_hand(
-            self.runtime.services, task_id, self.runtime.account(access_key_id), (code, message)
-        )
+        account = self.runtime.account(access_key_id)
+        return tasks.outcome(tasks.end_by_hand(self.runtime.services, task_id, account, (code, message)))
 
     @property
     def access_key_id(self) -> str:
@@ -121,6 +123,7 @@ class Emulator(ClientFactory):
         return self.config.access_keys[0].access_key_id
 
     is_emulator = True
+    shared = False  # this process's own: a test may reset all of it
 
     def register_key(self, access_key_id: str, secret: str, security_token: str | None = None) -> str:
         """Make the emulator accept another key (its own account); -> the account id."""

@@ -48,11 +48,14 @@ class NotificationsHandle:
             )
         return sorted(found, key=lambda entry: entry["created"])
 
-    def wait(self, count: int = 1, timeout: float = 5.0, **filters: Any) -> builtins.list[dict]:
+    def wait(
+        self, count: int = 1, timeout: float = 5.0, access_key_id: str | None = None, **filters: Any
+    ) -> builtins.list[dict]:
         """Block until ``count`` matching notifications exist; TimeoutError after ``timeout`` seconds."""
-        if not notifications.wait_until(lambda: len(self.list(**filters)) >= count, timeout):
+        found = lambda: self.list(access_key_id, **filters)  # noqa: E731
+        if not notifications.wait_until(lambda: len(found()) >= count, timeout):
             raise TimeoutError(f"{count} notification(s) matching {filters} did not arrive in {timeout} s")
-        return self.list(**filters)
+        return found()
 
     def clear(self, access_key_id: str | None = None) -> None:
         for owner in self._owners(access_key_id):

@@ -18,6 +18,7 @@ from typing import Any
 
 from .clients import ClientFactory
 from .clock import format_rfc3339, parse_rfc3339
+from .faults import FaultRule
 
 
 class EmulatorOnly(RuntimeError):
@@ -25,6 +26,8 @@ class EmulatorOnly(RuntimeError):
 
 
 class RemoteEmulator(ClientFactory):
+    shared = True  # a server others may use too: a test resets and configures only its own account
+
     def __init__(
         self,
         endpoint: str,
@@ -209,8 +212,10 @@ class _Faults:
     def __init__(self, remote: RemoteEmulator) -> None:
         self._remote = remote
 
-    def add(self, access_key_id: str | None = None, **rule: Any) -> dict:
-        return self._remote.control("POST", "/faults", {**rule, "account": access_key_id})["rule"]
+    def add(self, access_key_id: str | None = None, **rule: Any) -> FaultRule:
+        return FaultRule(
+            **self._remote.control("POST", "/faults", {**rule, "account": access_key_id})["rule"]
+        )
 
     def list(self, access_key_id: str | None = None) -> list[dict]:
         return self._remote.control("GET", "/faults", account=access_key_id)["faults"]

@@ -119,7 +119,7 @@ def imm_emulator(_imm_session: Any, request: pytest.FixtureRequest) -> Iterator[
         yield emu
         return
     # One's own in-process emulator forgets everything; on a shared server, only this worker's account.
-    remote = hasattr(emu, "use_key")
+    remote = emu.shared
     emu.reset(emu.access_key_id if remote else None)
     if remote:  # as in-process: tasks end on their second read, whatever the server's --task-duration
         emu.set_task_policy("polls:2", access_key_id=emu.access_key_id)

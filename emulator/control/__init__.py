@@ -229,15 +229,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
             )
         else:
             raise ImmError("InvalidApi.NotFound", f"Unknown task action {action!r}: use complete or fail.")
-        task = tasks.end_by_hand(runtime.services, task_id, account, failure)
-        return json_response(
-            {
-                "TaskId": task["TaskId"],
-                "Status": task["status"],
-                "Code": task["code"],
-                "Message": task["message"],
-            }
-        )
+        return json_response(tasks.outcome(tasks.end_by_hand(runtime.services, task_id, account, failure)))
 
     @bp.route("/task-policy", methods=["GET", "PUT", "DELETE"])
     def task_policy() -> Response:

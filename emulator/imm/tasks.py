@@ -197,6 +197,16 @@ def _settle(ctx: Context, task: dict, outcome: dict[str, Any]) -> dict:
     return stored
 
 
+def outcome(task: dict) -> dict:
+    """How a task ended, as the control API and both handles report it."""
+    return {
+        "TaskId": task["TaskId"],
+        "Status": task["status"],
+        "Code": task["code"],
+        "Message": task["message"],
+    }
+
+
 def end_by_hand(
     services: Services, task_id: str, account: str | None = None, fail: tuple[str, str] | None = None
 ) -> dict:
