@@ -28,7 +28,7 @@ def _st(url: str, *args: str, examples: int = 15, workers: int = 4) -> subproces
     command += ["-H", "X-IMM-Emulator: 1", *args]  # writes are refused without it (cross-site defence)
     for _ in range(2):
         ran = subprocess.run(command, capture_output=True, text=True, timeout=600)
-        # schemathesis's workers are threads, and CPython 3.11 before 3.11.9 can raise "SystemError: AST
+        # schemathesis's workers are threads, and CPython 3.11 (3.11.7 here) can raise "SystemError: AST
         # constructor recursion depth mismatch" compiling in several at once: a crash of the tool, not a
         # finding (a finding is an ST code), so it runs once more
         if (
