@@ -52,7 +52,10 @@ class NotificationsHandle:
         self, count: int = 1, timeout: float = 5.0, access_key_id: str | None = None, **filters: Any
     ) -> builtins.list[dict]:
         """Block until ``count`` matching notifications exist; TimeoutError after ``timeout`` seconds."""
-        found = lambda: self.list(access_key_id, **filters)  # noqa: E731
+
+        def found() -> builtins.list[dict]:
+            return self.list(access_key_id, **filters)
+
         if not notifications.wait_until(lambda: len(found()) >= count, timeout):
             raise TimeoutError(f"{count} notification(s) matching {filters} did not arrive in {timeout} s")
         return found()
