@@ -7,11 +7,11 @@ real service does. Times are RFC3339 with nanoseconds in the region's local zone
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from typing import Any
 
 from ..clock import format_rfc3339
 from ..errors import already_exists, invalid_argument, not_found
+from . import tasks
 from .registry import Context, operation
 
 KIND = "project"
@@ -31,8 +31,6 @@ DEFAULTS: dict[str, Any] = {
     "DatasetMaxTotalFileSize": 90_000_000_000_000_000,
 }
 SETTABLE = tuple(k for k in DEFAULTS if k not in ("ProjectQueriesPerSecond", "EngineConcurrency"))
-# What else goes when a project is deleted (its tasks); other modules register here.
-ON_DELETE: list[Callable[[Context, str], None]] = []
 
 
 def _tags(tag_param: list[dict]) -> list[dict]:
@@ -94,8 +92,7 @@ def update_project(ctx: Context, params: dict) -> dict:
 def delete_project(ctx: Context, params: dict) -> dict:
     if not ctx.store.delete(KIND, ctx.account, params["ProjectName"]):
         raise not_found("project")
-    for hook in ON_DELETE:
-        hook(ctx, params["ProjectName"])
+    tasks.delete_project_tasks(ctx, params["ProjectName"])  # a deleted project takes its tasks
     return {}
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..clock import Clock
 from ..config import EmulatorConfig
@@ -12,6 +12,9 @@ from ..oss.service import Oss
 from ..state import Store
 from .media.cache import AnswerCache
 from .media.workers import Workers
+
+if TYPE_CHECKING:
+    from .tasks import TaskKind
 
 
 @dataclass
@@ -24,6 +27,7 @@ class Services:
     oss: Oss
     probes: Workers = field(default_factory=Workers)  # MediaInfo worker processes
     answers: AnswerCache = field(default_factory=AnswerCache)  # DetectMediaMeta answers by object version
+    task_kinds: Mapping[str, TaskKind] = field(default_factory=dict)  # TaskType -> how it runs
     on_notification: list[Callable[[dict], None]] = field(default_factory=list)
 
     def context(self, account: str, request_id: str = "") -> Context:

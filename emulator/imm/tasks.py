@@ -47,9 +47,6 @@ class TaskKind:
     run: Callable[[Context, dict], dict[str, Any]]
 
 
-TASK_KINDS: dict[str, TaskKind] = {}
-
-
 def new_event_id() -> str:
     return f"{secrets.randbelow(0x1000):03X}-" + "".join(secrets.choice(_BASE62) for _ in range(27))
 
@@ -103,7 +100,7 @@ def create(ctx: Context, task_type: str, params: dict[str, Any]) -> dict:
     }
     media_seconds = None
     try:
-        media_seconds = TASK_KINDS[task_type].prepare(ctx, task)
+        media_seconds = ctx.services.task_kinds[task_type].prepare(ctx, task)
     except ImmError as error:
         task["pending_error"] = [error.code, error.message]
     if ctx.injected_failure:
@@ -161,7 +158,7 @@ def _outcome(ctx: Context, task: dict, failure: tuple[str, str] | None = None) -
     result: dict[str, Any] = {}
     if failure is None:
         try:
-            result = TASK_KINDS[task["TaskType"]].run(ctx, task)
+            result = ctx.services.task_kinds[task["TaskType"]].run(ctx, task)
         except ImmError as error:
             failure = (error.code, error.message)
     # A task the ticker or a reader notices late still ended when it was due.
@@ -262,9 +259,6 @@ def delete_project_tasks(ctx: Context, project: str) -> None:
             ctx.store.delete(BY_START, ctx.account, _by_start_key(task))
             ctx.store.delete(BY_END, ctx.account, _by_end_key(task))
             ctx.store.delete(DUE_INDEX, ctx.account, key)
-
-
-projects.ON_DELETE.append(delete_project_tasks)
 
 
 def _key(task: dict) -> str:

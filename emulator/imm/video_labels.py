@@ -47,7 +47,7 @@ def _run(ctx: Context, task: dict) -> dict[str, Any]:
     return {"Labels": derive_labels(meta, source)}
 
 
-tasks.TASK_KINDS[TASK_TYPE] = tasks.TaskKind(prepare=_prepare, run=_run)
+KIND = tasks.TaskKind(prepare=_prepare, run=_run)
 
 
 # --- overrides --------------------------------------------------------------------------------------
