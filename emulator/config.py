@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, tzinfo
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .imm.task_policy import Policy
@@ -82,6 +82,15 @@ def account_for(access_key_id: str) -> str:
     """A stable 16-digit Alibaba Cloud style account id for an AccessKeyId that names none."""
     digest = hashlib.sha256(access_key_id.encode()).hexdigest()
     return str(int(digest, 16) % 10**15 + 10**15)
+
+
+_N = TypeVar("_N", int, float)
+
+
+def _bounded(what: str, value: _N, low: float, high: float) -> _N:
+    if not low <= value <= high:
+        raise ValueError(f"{what} must be from {low:g} to {high:g}")
+    return value
 
 
 def _opt(
@@ -219,18 +228,10 @@ class EmulatorConfig:
     def __post_init__(self) -> None:
         self.port = int(self.port)
         self.data_dir = str(self.data_dir or "")
-        self.journal_size = int(self.journal_size)
-        if not 0 <= self.journal_size <= 1_000_000:
-            raise ValueError("journal size must be from 0 to 1000000")
-        self.probe_timeout = float(self.probe_timeout)
-        if not 0.1 <= self.probe_timeout <= 600:
-            raise ValueError("the probe timeout must be from 0.1 to 600 seconds")
-        self.probe_workers = int(self.probe_workers)
-        if not 1 <= self.probe_workers <= 64:
-            raise ValueError("probe workers must be from 1 to 64")
-        self.probe_memory = int(self.probe_memory)
-        if not 64 <= self.probe_memory <= 65536:
-            raise ValueError("the probe memory must be from 64 to 65536 MiB")
+        self.journal_size = _bounded("journal size", int(self.journal_size), 0, 1_000_000)
+        self.probe_timeout = _bounded("the probe timeout (seconds)", float(self.probe_timeout), 0.1, 600)
+        self.probe_workers = _bounded("probe workers", int(self.probe_workers), 1, 64)
+        self.probe_memory = _bounded("the probe memory (MiB)", int(self.probe_memory), 64, 65536)
         if self.server not in ("werkzeug", "waitress"):
             raise ValueError(f"server must be 'werkzeug' or 'waitress', not {self.server!r}")
         if self.auth not in ("strict", "off"):

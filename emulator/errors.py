@@ -6,21 +6,12 @@ built by the helpers below so the wording stays in one place.
 
 from __future__ import annotations
 
-import errno
-import sqlite3
 from dataclasses import dataclass, field
 
 # The emulator's own: its disk is full. 507, which the SDKs retry a bounded number of times (OSS v2: 3).
 STORAGE_FULL = (
     "The emulator's disk is full: delete objects (DELETE works on a full disk) or free space, then retry."
 )
-
-
-def storage_full(exc: BaseException) -> bool:
-    """Whether ``exc`` is a full disk or quota: ENOSPC/EDQUOT from a file, SQLITE_FULL from the state."""
-    if isinstance(exc, OSError):
-        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
-    return isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
 
 
 # code -> (HTTP status, message). Gateway (POP) codes first, then IMM's own.

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from ..errors import storage_full
+from .disk import storage_full
 
 _PURGE_EVERY = 1000  # remembered nonces between deletions of expired rows from the file
 

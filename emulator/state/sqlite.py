@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from ..errors import storage_full
+from .disk import storage_full
 from .store import Store, decode, encode
 
 MIGRATIONS: list[str] = [

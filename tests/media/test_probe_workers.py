@@ -228,3 +228,20 @@ def test_a_free_worker_goes_to_the_account_holding_fewest() -> None:
             thread.join(10)
         fair.close()
     assert order == ["a1", "a2", "victim", "a3"]
+
+
+def test_a_parse_on_another_pool_inside_a_lease_takes_its_own_worker(pool) -> None:
+    other = workers.Workers(1)
+    try:
+        with pool.lease("a"):
+            trace, report = other.parse(
+                io.BytesIO(b"\0" * 100),
+                100,
+                trace=False,
+                deadline=time.monotonic() + 2,
+                jump=False,
+                parser="",
+            )
+        assert report and other._started == 1 and len(other._idle) == 1
+    finally:
+        other.close()

@@ -144,7 +144,8 @@ class Workers:
     def lease(self, account: str = "") -> Iterator[None]:
         """Bind one worker to the calling context for every ``parse`` inside; nested leases reuse it.
         ``account``: whose probe this is, for fairness between accounts."""
-        if _LEASED.get() is not None:
+        leased = _LEASED.get()
+        if leased is not None and leased[0] is self:
             yield
             return
         slot: list[_Worker | None] = [self._take(account)]
