@@ -24,7 +24,6 @@ from .errors import ImmError
 from .faults import FaultRule
 from .framing import MalformedRequest, check_content_length, guard_input
 from .imm import catalog
-from .imm.handlers import OPERATIONS
 from .oss.http import handle_oss
 from .protocol.params import typed_params
 from .protocol.rpc import parse_rpc
@@ -53,7 +52,8 @@ def handle_rpc(runtime: Runtime) -> Response:
     }
     try:
         wire = http_request()
-        call = parse_rpc(wire, OPERATIONS.keys(), catalog.operations().keys())
+        handlers = runtime.services.handlers
+        call = parse_rpc(wire, handlers.keys(), catalog.operations().keys())
         trace.update(action=call.action, params=mask(call.params))
         caller = runtime.auth.authenticate(wire, call.params)
         trace.update(
@@ -68,7 +68,7 @@ def handle_rpc(runtime: Runtime) -> Response:
             trace["fault"] = {"id": fault.id, "kind": fault.kind}
             ctx.injected_failure = _apply(fault)
         params = typed_params(call.action, call.params)
-        answer = {"RequestId": request_id, **OPERATIONS[call.action](ctx, params)}
+        answer = {"RequestId": request_id, **handlers[call.action](ctx, params)}
         response, action = json_response(answer, headers={"x-acs-request-id": request_id}), call.action
     except DropConnection:
         trace.update(
@@ -114,8 +114,8 @@ class DropConnection(Exception):
 
 
 def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = None) -> Flask:
-    catalog.check(OPERATIONS)  # an emulated operation without its handler or schemas: refuse to start
     runtime = runtime or Runtime(config or EmulatorConfig())
+    catalog.check(runtime.services.handlers)  # an emulated operation without handler or schemas: refuse
     app = Flask("imm_emulator")
     app.config["RUNTIME"] = runtime
     app.url_map.merge_slashes = False  # "a//b" is a valid OSS key

@@ -30,7 +30,6 @@ from .state import Store
 KIND = "fault"
 GLOBAL = "*"
 KINDS = ("error", "throttle", "latency", "drop", "task_failure")
-_SEQUENCE = itertools.count(1)
 
 
 @dataclass
@@ -83,8 +82,6 @@ class FaultRule:
             self.retry_after = self.retry_after or 1
         if self.kind in ("error", "task_failure"):
             self.code = self.code or "InternalError"
-        # Ids sort in creation order, across restarts too, so the oldest matching rule applies first.
-        self.id = self.id or f"{time.time_ns():020d}-{next(_SEQUENCE):06d}-{uuid.uuid4().hex[:8]}"
 
     def __getitem__(self, name: str) -> Any:
         """``rule["id"]`` as ``rule.id``: RemoteEmulator's ``faults.add`` answered a dict before."""
@@ -116,8 +113,11 @@ class FaultRule:
 class Faults:
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._sequence = itertools.count(1)
 
     def add(self, rule: FaultRule, account: str | None = None) -> FaultRule:
+        # Ids sort in creation order, across restarts too, so the oldest matching rule applies first.
+        rule.id = rule.id or f"{time.time_ns():020d}-{next(self._sequence):06d}-{uuid.uuid4().hex[:8]}"
         self._store.put(KIND, account or GLOBAL, rule.id, asdict(rule))
         return rule
 

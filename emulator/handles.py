@@ -56,7 +56,7 @@ class NotificationsHandle:
         def found() -> builtins.list[dict]:
             return self.list(access_key_id, **filters)
 
-        if not notifications.wait_until(lambda: len(found()) >= count, timeout):
+        if not notifications.wait_until(self._runtime.services, lambda: len(found()) >= count, timeout):
             raise TimeoutError(f"{count} notification(s) matching {filters} did not arrive in {timeout} s")
         return found()
 

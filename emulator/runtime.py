@@ -13,7 +13,7 @@ from .config import AccessKey, EmulatorConfig
 from .errors import ImmError
 from .faults import Faults
 from .imm import tasks
-from .imm.handlers import TASK_KINDS
+from .imm.handlers import HANDLERS, TASK_KINDS
 from .imm.media.workers import Workers
 from .imm.registry import Services
 from .notifier import Background
@@ -77,6 +77,7 @@ class Runtime:
                 log.info("removed %d files left by an earlier run from %s", swept, self.blobs.root)
         probes = Workers(self.config.probe_workers, self.config.probe_memory)
         self.services = Services(self.store, self.clock, self.config, self.oss, probes, task_kinds=TASK_KINDS)
+        self.services.handlers.update(HANDLERS)
         self.background = Background(self.services, self.config.notify_url)
         tasks.tick(self.services)  # after a restart: end what fell due meanwhile, drop what expired
 

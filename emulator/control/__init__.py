@@ -273,7 +273,7 @@ def control_blueprint(runtime: Runtime) -> Blueprint:
             return sorted(found, key=lambda e: e["created"])
 
         if wait:
-            notifications.wait_until(lambda: len(collect()) >= count, wait)
+            notifications.wait_until(runtime.services, lambda: len(collect()) >= count, wait)
         return json_response({"notifications": collect()})
 
     @bp.route("/", defaults={"_rest": ""}, methods=_EVERY_METHOD)

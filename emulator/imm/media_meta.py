@@ -7,10 +7,9 @@ from ..oss.source import open_uri
 from . import projects
 from .media.probe import detect_media_meta
 from .media.source import MediaSource
-from .registry import Context, operation
+from .registry import Context
 
 
-@operation("DetectMediaMeta")
 def detect(ctx: Context, params: dict) -> dict:
     # Not marked required in the API metadata, so the gateway lets them through and IMM itself objects.
     for name in ("ProjectName", "SourceURI"):

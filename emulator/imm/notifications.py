@@ -7,21 +7,17 @@ string, ``content`` as a JSON string) follows IMM's "asynchronous notification m
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
-import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from ..clock import format_rfc3339
-from .registry import Context
+from .registry import Context, Services
 
 KIND = "notification"
 MAX_PER_ACCOUNT = 10_000
-_SEQUENCE = itertools.count()
-_arrived = threading.Condition()
 
 
 def task_content(task: dict, result: dict) -> dict[str, Any]:
@@ -98,14 +94,13 @@ def publish(ctx: Context, task: dict, content: dict[str, Any]) -> list[dict]:
             created=format_rfc3339(now_ns),
         )
         # The random part keeps keys unique after a restart with a frozen (persisted) clock.
-        ctx.store.put(
-            KIND, ctx.account, f"{now_ns:020d}-{next(_SEQUENCE):012d}-{uuid.uuid4().hex[:8]}", entry
-        )
+        key = f"{now_ns:020d}-{next(ctx.services.sequence):012d}-{uuid.uuid4().hex[:8]}"
+        ctx.store.put(KIND, ctx.account, key, entry)
         for deliver in ctx.services.on_notification:
             deliver(entry)
     _trim(ctx)
-    with _arrived:
-        _arrived.notify_all()
+    with ctx.services.notified:
+        ctx.services.notified.notify_all()
     return entries
 
 
@@ -129,15 +124,15 @@ def clear(ctx: Context) -> None:
     ctx.store.clear(KIND, ctx.account)
 
 
-def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
+def wait_until(services: Services, condition: Callable[[], bool], timeout: float) -> bool:
     """Block until ``condition()`` holds (rechecked when a notification arrives) or ``timeout`` passes.
 
     Elapsed time comes from ``os.times()``: freezegun stops the ``time`` clocks, not the process's."""
     deadline = os.times().elapsed + timeout
-    while not condition():  # not under _arrived: publish() takes it inside a store transaction
+    while not condition():  # not under the condition: publish() takes it inside a store transaction
         remaining = deadline - os.times().elapsed
         if remaining <= 0:
             return False
-        with _arrived:
-            _arrived.wait(min(remaining, 0.05))
+        with services.notified:
+            services.notified.wait(min(remaining, 0.05))
     return True

@@ -12,7 +12,7 @@ from typing import Any
 from ..clock import format_rfc3339
 from ..errors import already_exists, invalid_argument, not_found
 from . import tasks
-from .registry import Context, operation
+from .registry import Context
 
 KIND = "project"
 DEFAULT_PAGE = 100
@@ -53,7 +53,6 @@ def load(ctx: Context, name: str) -> dict:
     return doc
 
 
-@operation("CreateProject")
 def create_project(ctx: Context, params: dict) -> dict:
     now = ctx.now_ns()
     doc = {"ProjectName": params["ProjectName"], **DEFAULTS}
@@ -65,13 +64,11 @@ def create_project(ctx: Context, params: dict) -> dict:
     return {"Project": _answer(ctx, doc)}
 
 
-@operation("GetProject")
 def get_project(ctx: Context, params: dict) -> dict:
     # WithStatistics: the emulator holds no datasets, so the statistics are exact zeros either way.
     return {"Project": _answer(ctx, load(ctx, params["ProjectName"]))}
 
 
-@operation("UpdateProject")
 def update_project(ctx: Context, params: dict) -> dict:
     now = ctx.now_ns()
 
@@ -88,7 +85,6 @@ def update_project(ctx: Context, params: dict) -> dict:
     return {"Project": _answer(ctx, updated)}
 
 
-@operation("DeleteProject")
 def delete_project(ctx: Context, params: dict) -> dict:
     if not ctx.store.delete(KIND, ctx.account, params["ProjectName"]):
         raise not_found("project")
@@ -96,7 +92,6 @@ def delete_project(ctx: Context, params: dict) -> dict:
     return {}
 
 
-@operation("ListProjects")
 def list_projects(ctx: Context, params: dict) -> dict:
     limit = params.get("MaxResults") or DEFAULT_PAGE
     start = _decode_token(ctx, params.get("NextToken", ""))

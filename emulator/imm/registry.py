@@ -1,8 +1,10 @@
-"""One handler per IMM action, registered by name; the app dispatches through ``OPERATIONS``."""
+"""What an IMM handler is given: the services of one emulator and the context of one call."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import itertools
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +30,10 @@ class Services:
     probes: Workers = field(default_factory=Workers)  # MediaInfo worker processes
     answers: AnswerCache = field(default_factory=AnswerCache)  # DetectMediaMeta answers by object version
     task_kinds: Mapping[str, TaskKind] = field(default_factory=dict)  # TaskType -> how it runs
+    handlers: dict[str, Handler] = field(default_factory=dict)  # Action -> its handler, this emulator's own
     on_notification: list[Callable[[dict], None]] = field(default_factory=list)
+    notified: threading.Condition = field(default_factory=threading.Condition)  # told of each notification
+    sequence: Iterator[int] = field(default_factory=itertools.count)  # orders keys made in one nanosecond
 
     def context(self, account: str, request_id: str = "") -> Context:
         return Context(account, request_id, self)
@@ -64,12 +69,3 @@ class Context:
 
 
 Handler = Callable[[Context, dict[str, Any]], dict[str, Any]]
-OPERATIONS: dict[str, Handler] = {}
-
-
-def operation(name: str) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        OPERATIONS[name] = handler
-        return handler
-
-    return register

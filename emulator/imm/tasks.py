@@ -22,7 +22,7 @@ from typing import Any
 from ..clock import format_rfc3339, parse_rfc3339
 from ..errors import ImmError, invalid_argument, not_found
 from . import notifications, projects
-from .registry import Context, Services, operation
+from .registry import Context, Services
 from .task_policy import NS, Policy
 
 KIND = "task"
@@ -311,7 +311,6 @@ def task_info(ctx: Context, task: dict, with_definition: bool) -> dict[str, Any]
     return info
 
 
-@operation("GetTask")
 def get_task(ctx: Context, params: dict) -> dict:
     projects.load(ctx, params["ProjectName"])
     task = load(ctx, params["ProjectName"], params["TaskId"], params["TaskType"])
@@ -324,7 +323,6 @@ def get_task(ctx: Context, params: dict) -> dict:
 SORTS = {"taskid": "TaskId", "starttime": "StartTime", "endtime": "EndTime"}
 
 
-@operation("ListTasks")
 def list_tasks(ctx: Context, params: dict) -> dict:
     project = params["ProjectName"]
     projects.load(ctx, project)

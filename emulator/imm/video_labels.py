@@ -17,7 +17,7 @@ from . import media_meta, projects, tasks
 from .labels.formats import check_labelable
 from .labels.labeler import derive_labels
 from .labels.overrides import parse_label_file, resolve_labels
-from .registry import Context, Services, operation
+from .registry import Context, Services
 
 TASK_TYPE = "VideoLabelClassification"
 OVERRIDE_KIND = "label_override"
@@ -92,7 +92,6 @@ def find_override(ctx: Context, source: OssSource) -> list | None:
 
 
 # --- operations -------------------------------------------------------------------------------------
-@operation("CreateVideoLabelClassificationTask")
 def create_task(ctx: Context, params: dict) -> dict:
     projects.load(ctx, params["ProjectName"])
     uri = params["SourceURI"]
@@ -104,7 +103,6 @@ def create_task(ctx: Context, params: dict) -> dict:
     return {"TaskId": task["TaskId"], "EventId": task["EventId"]}
 
 
-@operation("GetVideoLabelClassificationResult")
 def get_result(ctx: Context, params: dict) -> dict:
     projects.load(ctx, params["ProjectName"])
     task = tasks.load(ctx, params["ProjectName"], params["TaskId"], params["TaskType"])

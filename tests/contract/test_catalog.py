@@ -12,7 +12,7 @@ from alibabacloud_imm20200930 import models as m
 from alibabacloud_tea_openapi.exceptions import ClientException
 
 from imm_emulator.imm import catalog
-from imm_emulator.imm.handlers import OPERATIONS
+from imm_emulator.imm.handlers import HANDLERS
 from imm_emulator.protocol import schemas
 from tests.helpers import raw_call
 
@@ -23,17 +23,17 @@ def test_the_catalogue_the_handlers_and_the_schemas_agree() -> None:
     operations = catalog.operations()
     assert len(operations) == 100 and "CreateMediaConvertTask" in operations
     assert sorted(name for name, op in operations.items() if op.emulated) == sorted(catalog.EMULATED)
-    assert sorted(OPERATIONS) == sorted(catalog.EMULATED)
+    assert sorted(HANDLERS) == sorted(catalog.EMULATED)
     assert sorted(schemas.operations()) == sorted(catalog.EMULATED)
-    catalog.check(OPERATIONS)
+    catalog.check(HANDLERS)
 
 
 def test_the_app_refuses_to_start_when_they_disagree() -> None:
-    missing = {name: h for name, h in OPERATIONS.items() if name != "GetTask"}
+    missing = {name: h for name, h in HANDLERS.items() if name != "GetTask"}
     with pytest.raises(RuntimeError, match="GetTask has no handler"):
         catalog.check(missing)
     with pytest.raises(RuntimeError, match="CreateMediaConvertTask has a handler but is not in EMULATED"):
-        catalog.check({**OPERATIONS, "CreateMediaConvertTask": OPERATIONS["GetTask"]})
+        catalog.check({**HANDLERS, "CreateMediaConvertTask": HANDLERS["GetTask"]})
 
 
 def test_the_readme_table_is_the_generated_one() -> None:

@@ -16,7 +16,6 @@ from hypothesis_jsonschema import from_schema
 from imm_emulator.app import create_app
 from imm_emulator.config import EmulatorConfig
 from imm_emulator.contract import validate
-from imm_emulator.imm.handlers import OPERATIONS
 from imm_emulator.protocol import schemas
 from imm_emulator.runtime import Runtime
 
@@ -95,7 +94,8 @@ def test_invalid_requests_get_4xx(client, operation: str) -> None:
 
 
 def test_a_wrong_answer_fails_with_its_json_path(imm_emulator, imm_client, monkeypatch) -> None:
-    honest = OPERATIONS["GetProject"]
+    handlers = imm_emulator.runtime.services.handlers
+    honest = handlers["GetProject"]
 
     def broken(ctx, params):
         answer = honest(ctx, params)
@@ -103,7 +103,7 @@ def test_a_wrong_answer_fails_with_its_json_path(imm_emulator, imm_client, monke
         return answer
 
     imm_client.create_project(m.CreateProjectRequest(project_name="p"))
-    monkeypatch.setitem(OPERATIONS, "GetProject", broken)
+    monkeypatch.setitem(handlers, "GetProject", broken)
     with pytest.raises(ServerException) as caught:
         imm_client.get_project(m.GetProjectRequest(project_name="p"))
     assert caught.value.code == "InternalError"

@@ -42,3 +42,17 @@ def test_two_emulators_in_one_process_are_independent(tmp_path: Path) -> None:
         assert a.runtime.oss.mounts["shared"]._hashes is not b.runtime.oss.mounts["shared"]._hashes
         assert b.client().detect_media_meta(request).body.duration == 2.0
         assert len(b.runtime.services.answers) == 1
+
+
+def test_handlers_counters_and_waits_are_each_emulators_own() -> None:
+    with Emulator() as a, Emulator() as b:
+        a.runtime.services.handlers["ListProjects"] = lambda ctx, params: {"Projects": [], "NextToken": "x"}
+        assert b.client().list_projects(m.ListProjectsRequest()).body.next_token in ("", None)
+        assert a.client().list_projects(m.ListProjectsRequest()).body.next_token == "x"
+        assert a.runtime.services.handlers is not b.runtime.services.handlers
+        assert a.runtime.services.notified is not b.runtime.services.notified
+        assert a.runtime.services.sequence is not b.runtime.services.sequence
+        first = a.faults.add(action="GetTask", kind="error")
+        b.faults.add(action="GetTask", kind="error")
+        second = a.faults.add(action="GetTask", kind="error")
+        assert int(first.id.split("-")[1]) + 1 == int(second.id.split("-")[1])  # b's rule took no number
