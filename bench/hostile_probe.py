@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from alibabacloud_imm20200930 import models as m  # noqa: E402
 from alibabacloud_tea_openapi.exceptions import AlibabaCloudException  # noqa: E402
 
-from imm_emulator.remote import RemoteEmulator  # noqa: E402
+from imm_emulator import RemoteEmulator  # noqa: E402
 from tests.media import hostile  # noqa: E402
 
 VIDEO = ROOT / "fixtures" / "media" / "mp4_h264_aac.mp4"

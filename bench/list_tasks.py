@@ -19,8 +19,8 @@ from urllib.parse import urlencode
 from alibabacloud_imm20200930 import models as m
 
 from imm_emulator import Emulator
-from imm_emulator.app import create_app
 from imm_emulator.imm import tasks
+from imm_emulator.web.app import create_app
 
 SAMPLE = "fixtures/media/mp4_h264_aac.mp4"
 

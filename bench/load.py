@@ -77,7 +77,7 @@ def report(title: str, latencies: dict[str, list[float]], errors: int, elapsed: 
 def imm_load(args: argparse.Namespace) -> float:
     from alibabacloud_imm20200930 import models as m
 
-    from imm_emulator.remote import RemoteEmulator
+    from imm_emulator import RemoteEmulator
 
     command = [sys.executable, "-m", "imm_emulator.cli", "serve", "--port", "0", "--task-duration", "polls:2"]
     if args.data_dir:

@@ -106,7 +106,7 @@ def _documents(name: str, text: str):
 
 def serve(args: argparse.Namespace) -> int:
     from .runtime import Runtime
-    from .server import Server
+    from .web.server import Server
 
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -8,6 +8,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .background import Background
 from .clock import Clock
 from .config import AccessKey, EmulatorConfig
 from .errors import ImmError
@@ -16,7 +17,6 @@ from .imm import tasks
 from .imm.handlers import HANDLERS, TASK_KINDS
 from .imm.media.workers import Workers
 from .imm.registry import Services
-from .notifier import Background
 from .oss.service import Oss
 from .protocol.auth import SKEW_SECONDS, Authenticator
 from .protocol.oss_auth import OssAuthenticator

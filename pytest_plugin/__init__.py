@@ -73,7 +73,7 @@ def _imm_session(pytestconfig: pytest.Config, imm_emulator_config: dict[str, Any
     endpoint = _option(pytestconfig, "imm_endpoint")
     key = _option(pytestconfig, "imm_access_key")
     if endpoint:
-        from imm_emulator.remote import RemoteEmulator
+        from imm_emulator import RemoteEmulator
 
         parts = (key or "").split(":", 2)
         token = _option(pytestconfig, "imm_control_token")

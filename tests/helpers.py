@@ -49,6 +49,11 @@ def raw_call(
     return client.call_api(params, utils_models.OpenApiRequest(query=query), RuntimeOptions())
 
 
+def served_args(config: dict[str, str]) -> list[str]:
+    """``imm-emulator serve`` flags for emulator options (the ``backend`` fixture's)."""
+    return [arg for name, value in config.items() for arg in (f"--{name.replace('_', '-')}", value)]
+
+
 @contextlib.contextmanager
 def served(
     *args: str, env: dict[str, str] | None = None, timeout: float = 30

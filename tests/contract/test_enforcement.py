@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from imm_emulator.app import create_app
 from imm_emulator.config import EmulatorConfig
 from imm_emulator.contract import validate
 from imm_emulator.protocol import schemas
 from imm_emulator.runtime import Runtime
+from imm_emulator.web.app import create_app
 
 
 def wire(params: dict) -> dict[str, str]:

@@ -18,7 +18,7 @@ import oss2
 import pytest
 from alibabacloud_imm20200930 import models as m
 
-from imm_emulator.remote import RemoteEmulator
+from imm_emulator import RemoteEmulator
 from tests.helpers import media
 
 ROUNDS = 20

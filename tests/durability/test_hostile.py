@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from imm_emulator import Emulator
-from imm_emulator.app import create_app
 from imm_emulator.config import EmulatorConfig
 from imm_emulator.protocol import schemas
 from imm_emulator.runtime import Runtime
+from imm_emulator.web.app import create_app
 
 CASES = int(os.environ.get("IMM_HOSTILE_CASES", "5000"))
 ACTIONS = list(schemas.operations())

@@ -11,8 +11,7 @@ from urllib.error import HTTPError
 import pytest
 from alibabacloud_imm20200930 import models as m
 
-from imm_emulator import Emulator
-from imm_emulator.remote import RemoteEmulator
+from imm_emulator import Emulator, RemoteEmulator
 from tests.helpers import raw_call, served
 
 

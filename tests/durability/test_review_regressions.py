@@ -184,18 +184,20 @@ def test_wait_is_not_cut_short_by_other_notifications() -> None:
     import time
 
     from imm_emulator.imm import notifications
+    from imm_emulator.imm.registry import Services
 
+    services = Services(None, None, None, None)  # type: ignore[arg-type]  # only its condition is used
     stop = threading.Event()
 
     def noise() -> None:
         while not stop.is_set():
-            with notifications._arrived:
-                notifications._arrived.notify_all()
+            with services.notified:
+                services.notified.notify_all()
             time.sleep(0.001)
 
     threading.Thread(target=noise, daemon=True).start()
     started = time.perf_counter()
-    assert notifications.wait_until(lambda: False, 0.5) is False
+    assert notifications.wait_until(services, lambda: False, 0.5) is False
     stop.set()
     assert time.perf_counter() - started >= 0.45
 

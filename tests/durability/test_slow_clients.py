@@ -9,7 +9,8 @@ import time
 import pytest
 from alibabacloud_imm20200930 import models as m
 
-from imm_emulator import Emulator, server
+from imm_emulator import Emulator
+from imm_emulator.web import server
 
 
 @pytest.fixture(params=["werkzeug", "waitress"])

@@ -51,8 +51,8 @@ def test_unsigned_requests_are_refused_in_strict_mode(imm_emulator) -> None:
     assert head.status_code == 403 and head.headers["x-oss-err"]
 
 
-def test_auth_off_accepts_anonymous_and_any_signature() -> None:
-    with Emulator(auth="off") as emu:
+def test_auth_off_accepts_anonymous_and_any_signature(backend) -> None:
+    with Emulator(auth="off", **backend) as emu:
         assert requests.put(f"{emu.endpoint}/free-bucket", timeout=10).status_code == 200
         assert requests.put(f"{emu.endpoint}/free-bucket/k", data=b"v", timeout=10).status_code == 200
         assert requests.get(f"{emu.endpoint}/free-bucket/k", timeout=10).content == b"v"

@@ -52,8 +52,8 @@ def test_keys_round_trip_oss_v2(imm_emulator) -> None:
     assert [o.key for page in pages for o in page.contents] == sorted(KEYS)
 
 
-def test_invalid_keys_and_bucket_names_are_refused() -> None:
-    with Emulator(auth="off") as emu:
+def test_invalid_keys_and_bucket_names_are_refused(backend) -> None:
+    with Emulator(auth="off", **backend) as emu:
         emu.put_object("bkt", "ok", b"1")
         for path in (
             "/bkt/%2Fleading",
@@ -70,8 +70,8 @@ def test_invalid_keys_and_bucket_names_are_refused() -> None:
             assert response.status_code == 400 and b"<Code>InvalidBucketName</Code>" in response.content, name
 
 
-def test_listing_with_url_encoding_is_exact() -> None:
-    with Emulator(auth="off") as emu:
+def test_listing_with_url_encoding_is_exact(backend) -> None:
+    with Emulator(auth="off", **backend) as emu:
         for key in ("dir/a b+c.txt", "dir/sub/x", "视频.mp4"):
             emu.put_object("enc", key, b"x")
         raw = requests.get(

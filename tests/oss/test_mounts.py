@@ -34,8 +34,9 @@ def tree(tmp_path: Path) -> dict[str, Path]:
 
 
 @pytest.fixture
-def emu(tree):
-    with Emulator(auth="off", mounts=[f"media={tree['media']}", f"scratch={tree['writable']}:rw"]) as e:
+def emu(tree, backend):
+    mounts = [f"media={tree['media']}", f"scratch={tree['writable']}:rw"]
+    with Emulator(auth="off", mounts=mounts, **backend) as e:
         yield e
 
 
@@ -167,7 +168,7 @@ def test_mount_flags_and_env(tmp_path: Path) -> None:
             EmulatorConfig(mounts=[f"{name}={tmp_path}"])
 
 
-def test_fifos_and_devices_in_a_mount_are_not_objects(tmp_path: Path) -> None:
+def test_fifos_and_devices_in_a_mount_are_not_objects(tmp_path: Path, backend) -> None:
     """A FIFO would block every listing that hashed it, and a device never ends: only regular files
     are objects, and a listing, HEAD and GET over such a folder answer at once."""
     folder = tmp_path / "with-fifo"
@@ -175,7 +176,7 @@ def test_fifos_and_devices_in_a_mount_are_not_objects(tmp_path: Path) -> None:
     (folder / "a.txt").write_text("a")
     os.mkfifo(folder / "pipe")
     (folder / "zero").symlink_to("/dev/zero")  # outside the mount anyway, and a device
-    with Emulator(auth="off", mounts=[f"fifo={folder}"]) as emu:
+    with Emulator(auth="off", mounts=[f"fifo={folder}"], **backend) as emu:
         bucket = emu.oss2_bucket("fifo", "any-key", "any-secret")
         assert [o.key for o in oss2.ObjectIteratorV2(bucket)] == ["a.txt"]
         status, _ = raw(emu, "GET", "/fifo/pipe")

@@ -9,8 +9,8 @@ from imm_emulator.errors import ImmError
 from imm_emulator.oss.source import open_uri
 
 
-def test_open_uri_reads_ranges_without_copying(tmp_path) -> None:
-    with Emulator() as emu:
+def test_open_uri_reads_ranges_without_copying(tmp_path, backend) -> None:
+    with Emulator(**backend) as emu:
         data = bytes(range(256)) * 4096
         uri = emu.put_object("media", "videos/clip.mp4", data)
         source = open_uri(emu.runtime.oss, emu.account(), uri)
@@ -22,11 +22,11 @@ def test_open_uri_reads_ranges_without_copying(tmp_path) -> None:
             assert reader.read() == data[-5:]
 
 
-def test_siblings_for_playlists(tmp_path) -> None:
+def test_siblings_for_playlists(tmp_path, backend) -> None:
     (tmp_path / "hls").mkdir()
     (tmp_path / "hls" / "seg0.ts").write_bytes(b"segment")
     (tmp_path / "other.ts").write_bytes(b"elsewhere")
-    with Emulator(mounts=[f"mounted={tmp_path}"]) as emu:
+    with Emulator(mounts=[f"mounted={tmp_path}"], **backend) as emu:
         emu.put_object("stored", "hls/index.m3u8", b"#EXTM3U")
         emu.put_object("stored", "hls/seg1.ts", b"seg1")
         stored = open_uri(emu.runtime.oss, emu.account(), "oss://stored/hls/index.m3u8")
@@ -51,18 +51,18 @@ def test_siblings_for_playlists(tmp_path) -> None:
         ("oss://media//abs.mp4", "InvalidArgument", "SourceURI"),
     ],
 )
-def test_bad_uris_are_imm_errors(uri: str, code: str, words: str) -> None:
-    with Emulator() as emu:
+def test_bad_uris_are_imm_errors(uri: str, code: str, words: str, backend) -> None:
+    with Emulator(**backend) as emu:
         emu.put_object("media", "clip.mp4", b"x")
         with pytest.raises(ImmError) as caught:
             open_uri(emu.runtime.oss, emu.account(), uri)
         assert caught.value.code == code and words in caught.value.message
 
 
-def test_identity_names_the_bytes(tmp_path) -> None:
+def test_identity_names_the_bytes(tmp_path, backend) -> None:
     """The prober's answer cache keys on ``identity``: a new version of an object is a new identity."""
     (tmp_path / "clip.mp4").write_bytes(b"first")
-    with Emulator(mounts=[f"mounted={tmp_path}:rw"]) as emu:
+    with Emulator(mounts=[f"mounted={tmp_path}:rw"], **backend) as emu:
         account = emu.account()
         emu.put_object("media", "clip.mp4", b"first")
         stored = open_uri(emu.runtime.oss, account, "oss://media/clip.mp4").identity

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from imm_emulator.app import create_app
 from imm_emulator.config import EmulatorConfig
 from imm_emulator.runtime import Runtime
+from imm_emulator.web.app import create_app
 
 printable = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=40)
 segments = st.lists(

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from imm_emulator.app import create_app
 from imm_emulator.config import EmulatorConfig
 from imm_emulator.protocol import schemas
 from imm_emulator.runtime import Runtime
+from imm_emulator.web.app import create_app
 
 ACTIONS = schemas.operations()
 KNOWN_NAMES = sorted({name for op in ACTIONS for name in schemas.load(f"{op}.request")["properties"]})

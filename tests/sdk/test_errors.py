@@ -17,7 +17,7 @@ from aliyunsdkimm.request.v20200930.GetProjectRequest import GetProjectRequest
 from freezegun import freeze_time
 
 from imm_emulator import Emulator
-from tests.helpers import DEFAULT_KEY, STS_KEY, raw_call, served
+from tests.helpers import DEFAULT_KEY, STS_KEY, raw_call, served, served_args
 
 
 def raises(code: str, status: int, call, exc_type=ClientException):
@@ -122,8 +122,8 @@ def test_advancing_the_emulated_clock_does_not_break_signatures(imm_emulator, im
     assert project.create_time > "2026-11-28"  # seven days after this session's date, at least
 
 
-def test_clock_api_advance_against_a_server_process() -> None:
-    with served() as (_, url):
+def test_clock_api_advance_against_a_server_process(backend) -> None:
+    with served(*served_args(backend)) as (_, url):
         address = url.removeprefix("http://")
         request = urllib.request.Request(
             f"{url}/_emulator/clock",
@@ -262,8 +262,8 @@ def test_malformed_acs3_headers(imm_emulator, authorization: str, code: str) -> 
     assert json.loads(caught.value.read())["Code"] == code
 
 
-def test_auth_off_accepts_anything_and_still_separates_accounts() -> None:
-    with Emulator(auth="off") as emu:
+def test_auth_off_accepts_anything_and_still_separates_accounts(backend) -> None:
+    with Emulator(auth="off", **backend) as emu:
         first = emu.client("anyone", "anything")
         first.create_project(m.CreateProjectRequest(project_name="p"))
         assert [p.project_name for p in first.list_projects(m.ListProjectsRequest()).body.projects] == ["p"]

@@ -12,7 +12,7 @@ from alibabacloud_imm20200930 import models as m
 from alibabacloud_tea_openapi.exceptions import ClientException
 from freezegun import freeze_time
 
-from tests.helpers import media, raw_call, served
+from tests.helpers import media, raw_call, served, served_args
 
 TYPE = "VideoLabelClassification"
 DAY = 86400
@@ -170,8 +170,8 @@ def test_retention_exactly_seven_days_with_freezegun(setup) -> None:
     )
 
 
-def test_retention_with_the_clock_api_against_a_server() -> None:
-    with served("--task-duration", "instant") as (_, url):
+def test_retention_with_the_clock_api_against_a_server(backend) -> None:
+    with served("--task-duration", "instant", *served_args(backend)) as (_, url):
         address = url.removeprefix("http://")
         raw_call(address, "CreateProject", {"ProjectName": "p"})
         bucket = oss2.Bucket(oss2.Auth("test-access-key-id", "test-access-key-secret"), url, "media")

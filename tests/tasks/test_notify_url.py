@@ -52,12 +52,12 @@ class Receiver:
 
 
 @pytest.fixture
-def run_with() -> Iterator:
+def run_with(backend) -> Iterator:
     started: list = []
 
     def start(statuses: list[int]) -> tuple[Emulator, Receiver]:
         receiver = Receiver(statuses)
-        emulator = Emulator(notify_url=receiver.url, task_duration="instant").start()
+        emulator = Emulator(notify_url=receiver.url, task_duration="instant", **backend).start()
         started.append((emulator, receiver))
         emulator.client().create_project(m.CreateProjectRequest(project_name="p"))
         bucket = emulator.oss2_bucket("media")

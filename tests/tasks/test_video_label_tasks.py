@@ -307,12 +307,12 @@ def test_label_overrides(imm_emulator, imm_client, project, video) -> None:
     assert "不存在的标签xyz" in str(caught.value)
 
 
-def test_sidecar_labels_next_to_a_mounted_video(tmp_path, imm_client) -> None:
+def test_sidecar_labels_next_to_a_mounted_video(tmp_path, backend) -> None:
     from imm_emulator import Emulator
 
     (tmp_path / "v.mp4").write_bytes(media(VIDEO).read_bytes())
     (tmp_path / "v.mp4.labels.json").write_text(json.dumps(["网页", {"LabelName": "插画"}]), encoding="utf-8")
-    with Emulator(mounts=[f"mounted={tmp_path}"], task_duration="instant") as emu:
+    with Emulator(mounts=[f"mounted={tmp_path}"], task_duration="instant", **backend) as emu:
         client = emu.client()
         client.create_project(m.CreateProjectRequest(project_name="p"))
         task_id = create(client, "p", "oss://mounted/v.mp4").task_id

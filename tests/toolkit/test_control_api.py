@@ -24,7 +24,7 @@ def get(emu, path: str) -> bytes:
 def test_openapi_document_covers_every_route(imm_emulator) -> None:
     spec = json.loads(get(imm_emulator, "/_emulator/openapi.json"))
     assert spec["openapi"].startswith("3.1")
-    from imm_emulator.app import create_app
+    from imm_emulator.web.app import create_app
 
     app = create_app(runtime=imm_emulator.runtime)
     routes = {

@@ -7,8 +7,7 @@ import pytest
 import requests
 from alibabacloud_imm20200930 import models as m
 
-from imm_emulator import Emulator
-from imm_emulator.remote import RemoteEmulator
+from imm_emulator import Emulator, RemoteEmulator
 from tests.helpers import DEFAULT_KEY
 
 

@@ -26,7 +26,7 @@ def _st(url: str, *args: str, examples: int = 15, workers: int = 4) -> subproces
     command = [st, "run", f"{url}/_emulator/openapi.json", "--url", url, "--seed", "20261206"]
     command += ["--max-examples", str(examples), "--workers", str(workers), "--request-timeout", "15"]
     command += ["-H", "X-IMM-Emulator: 1", *args]  # writes are refused without it (cross-site defence)
-    for _ in range(2):
+    for _ in range(4):
         ran = subprocess.run(command, capture_output=True, text=True, timeout=600)
         # schemathesis's workers are threads, and CPython 3.11 (3.11.7 here) can raise "SystemError: AST
         # constructor recursion depth mismatch" compiling in several at once: a crash of the tool, not a

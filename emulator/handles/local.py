@@ -7,15 +7,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from ..clock import Clock
+from ..config import AccessKey, EmulatorConfig
+from ..imm import tasks, video_labels
+from ..oss.model import NewObject
+from ..runtime import Runtime
+from ..state.blobs import read_chunks
+from ..web.server import Server
 from .clients import ClientFactory
-from .clock import Clock
-from .config import AccessKey, EmulatorConfig
-from .handles import FaultsHandle, NotificationsHandle, RequestsHandle
-from .imm import tasks, video_labels
-from .oss.model import NewObject
-from .runtime import Runtime
-from .server import Server
-from .state.blobs import read_chunks
+from .parts import FaultsHandle, NotificationsHandle, RequestsHandle
 
 
 class Emulator(ClientFactory):

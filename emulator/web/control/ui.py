@@ -11,13 +11,13 @@ from urllib.parse import urlencode
 
 from flask import Response, render_template_string, request
 
-from ..clock import format_rfc3339
-from ..imm import notifications, projects, tasks
-from ..oss.service import BUCKET_KIND
-from ..oss.stored import OBJECT_KIND
-from ..runtime import Runtime
+from ...clock import format_rfc3339
+from ...imm import notifications, projects, tasks
+from ...oss.service import BUCKET_KIND
+from ...oss.stored import OBJECT_KIND
+from ...runtime import Runtime
 
-PAGE = (resources.files("imm_emulator.control") / "dashboard.html").read_text(encoding="utf-8")
+PAGE = (resources.files("imm_emulator.web.control") / "dashboard.html").read_text(encoding="utf-8")
 
 
 def label_tree(labels: list[dict]) -> list[dict]:
@@ -30,7 +30,7 @@ def label_tree(labels: list[dict]) -> list[dict]:
 
 
 def render_dashboard(runtime: Runtime) -> Response:
-    from .. import __version__
+    from ... import __version__
 
     store = runtime.store
     only = runtime.account(request.args.get("account")) or request.args.get("account_id")

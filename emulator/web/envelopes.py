@@ -10,11 +10,11 @@ from typing import Any
 
 from flask import Response, request
 
-from .errors import ImmError
+from ..errors import ImmError
+from ..protocol.rpc import HttpRequest
+from ..runtime import Runtime
+from ..state.disk import storage_full
 from .framing import MalformedRequest, Service, addressed_service, imm_error_body, malformed_answer
-from .protocol.rpc import HttpRequest
-from .runtime import Runtime
-from .state.disk import storage_full
 
 log = logging.getLogger("imm_emulator")
 

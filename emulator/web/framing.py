@@ -18,8 +18,8 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO, Literal
 
-from .errors import OssError
-from .protocol import oss_xml
+from ..errors import OssError
+from ..protocol import oss_xml
 
 Service = Literal["imm", "oss", "control"]
 CHUNK = 1 << 16

@@ -20,14 +20,14 @@ from flask import Response, request
 
 from ..clock import format_rfc3339
 from ..errors import OssError, ascii_int
-from ..framing import MalformedRequest
+from ..oss.listing import DEFAULT_KEYS, MAX_KEYS, list_objects
+from ..oss.model import STORED_HEADERS, NewObject, ObjectInfo
 from ..protocol import oss_xml as xml
 from ..runtime import Runtime
 from ..state.blobs import CHUNK, read_chunks
 from ..state.journal import mask
-from ..web import http_request, read_body, unexpected
-from .listing import DEFAULT_KEYS, MAX_KEYS, list_objects
-from .model import STORED_HEADERS, NewObject, ObjectInfo
+from .envelopes import http_request, read_body, unexpected
+from .framing import MalformedRequest
 
 MAX_OBJECT_SIZE = 5 << 30
 OWNER_ID = "imm-emulator"

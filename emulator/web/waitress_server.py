@@ -18,7 +18,7 @@ from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import TcpWSGIServer, create_server
 from waitress.task import ErrorTask
 
-from .config import EmulatorConfig
+from ..config import EmulatorConfig
 from .framing import addressed_service, malformed_answer
 
 
@@ -26,7 +26,7 @@ def make_waitress_server(
     app: Any, sock: socket.socket, socket_map: dict, config: EmulatorConfig
 ) -> TcpWSGIServer:
     """waitress on the bound ``sock``, its channels answering in the emulator's envelopes."""
-    from .oss.http import MAX_OBJECT_SIZE
+    from .oss import MAX_OBJECT_SIZE
     from .server import IDLE_TIMEOUT, MAX_CONNECTIONS
 
     server = create_server(

@@ -20,9 +20,9 @@ import ipaddress
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from ..config import EmulatorConfig
-from ..errors import ImmError
-from ..protocol.signatures import same
+from ...config import EmulatorConfig
+from ...errors import ImmError
+from ...protocol.signatures import same
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 

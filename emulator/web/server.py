@@ -11,10 +11,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
+from ..config import EmulatorConfig
+from ..runtime import Runtime
 from .app import create_app
-from .config import EmulatorConfig
 from .framing import addressed_service, malformed_answer
-from .runtime import Runtime
 
 if TYPE_CHECKING:
     from flask import Flask

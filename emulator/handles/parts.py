@@ -6,9 +6,9 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
-from .faults import FaultRule
-from .imm import notifications
-from .runtime import Runtime
+from ..faults import FaultRule
+from ..imm import notifications
+from ..runtime import Runtime
 
 
 class FaultsHandle:
