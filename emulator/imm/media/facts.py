@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from pymediainfo import Track
 
-from . import boxes, probe_window, trace
+from . import boxes, mp4, probe_window, trace
 from .containers import Container
 from .mediainfo import Inspection, inspect
 from .sniff import image_parser
@@ -49,6 +49,8 @@ class Facts:
             if container.time_base == "mp4":
                 facts.movie = trace.mp4(text)
                 facts._read_boxes(text, read_range)
+                if facts.movie.fragmented:
+                    facts._read_fragments(read_range)
             elif container.name == "flv":
                 facts.flv = trace.flv(text)
             elif container.name == "mp3":
@@ -73,6 +75,20 @@ class Facts:
                 self.location = boxes.loci_position(payload)
             else:
                 self.opus_channels = boxes.opus_channels(payload)
+
+    def _read_fragments(self, read_range: Callable[[int, int], bytes]) -> None:
+        """A fragmented file's samples are in its moof boxes: each track lasts, counts and weighs as they
+        say (mov.c reads them all when it opens a seekable file)."""
+        assert self.movie is not None
+        for track_id, totals in mp4.fragments(read_range, self.size).tracks.items():
+            track = self.movie.tracks.get(track_id)
+            if track is None or not totals.samples:
+                continue
+            track.media_duration = max(track.media_duration or 0, totals.end)
+            track.stts_duration += totals.duration
+            track.stts_samples += totals.samples
+            track.sample_bytes = (track.sample_bytes or 0) + totals.size
+            track.first_pts = totals.first_pts
 
     def _read_cover(self, text: str, read_range: Callable[[int, int], bytes]) -> None:
         self.read_picture(trace.flac_picture(text), read_range)

@@ -278,6 +278,8 @@ def _header_duration(facts: Facts) -> Fraction | None:
     name = facts.container.name
     if facts.container.time_base == "mp4":
         movie = facts.movie
+        if movie and movie.fragmented and not movie.duration:
+            return None  # the moov of a fragmented file may state 0: the streams' fragments decide
         if movie and movie.timescale and movie.duration is not None:
             return Fraction(movie.duration, movie.timescale)
         milliseconds = exact(facts.general.duration)

@@ -134,6 +134,8 @@ def _start_mp4(track: Track, kind: str, codec: str | None, facts: Facts) -> Frac
     info = facts.mp4_track(track)
     if info and info.edits and info.edits[0][1] == -1 and facts.movie and facts.movie.timescale:
         return Fraction(info.edits[0][0], facts.movie.timescale)  # an empty edit delays the track
+    if info and not info.edits and info.first_pts and info.timescale:  # fragments: the first sample's pts
+        return Fraction(info.first_pts, info.timescale)
     return Fraction(0)
 
 
@@ -259,8 +261,11 @@ def _bitrate(track: Track, kind: str, codec: str | None, facts: Facts) -> int | 
     size = integer(track.source_stream_size) or integer(track.stream_size)
     if facts.container.time_base == "mp4":
         info = facts.mp4_track(track)
+        size = (info.sample_bytes if info else None) or size
         if info and info.timescale and info.stts_duration and size:
-            return size * 8 * info.timescale // info.stts_duration  # mov.c truncates
+            if info.sample_bytes:  # fragments: mov.c rescales, rounding to nearest
+                return rescale(Fraction(size * 8 * info.timescale, info.stts_duration), Fraction(1))
+            return size * 8 * info.timescale // info.stts_duration  # sample tables: mov.c truncates
         return stated
     if name == "avi" and kind == "video":
         return _avi_bitrate(track, size) or stated
@@ -313,7 +318,7 @@ def _frame_count(track: Track, kind: str, codec: str | None, facts: Facts) -> in
     if facts.container.time_base == "mp4":
         info = facts.mp4_track(track)
         if info and info.samples is not None:
-            return info.samples
+            return info.samples or None  # ffprobe prints N/A for 0 (a fragmented file's moov)
         return integer(track.source_frame_count) or integer(track.frame_count)
     if kind == "audio" and facts.container.name == "aiff" and facts.aiff_frames is not None:
         return facts.aiff_frames

@@ -96,6 +96,8 @@ class Mp4Track:
     edits: list[tuple[int, int]] = field(default_factory=list)  # (duration in movie units, media time)
     reorder: int | None = None
     composition_offsets: bool = False
+    sample_bytes: int | None = None  # fragmented files: the bytes of the samples of every fragment
+    first_pts: int | None = None  # fragmented files: the first sample's presentation time
 
 
 @dataclass
@@ -103,6 +105,7 @@ class Mp4Movie:
     timescale: int | None = None
     duration: int | None = None
     tracks: dict[int, Mp4Track] = field(default_factory=dict)
+    fragmented: bool = False  # an mvex box: the samples are in moof boxes after the moov
 
 
 def mp4(trace: str) -> Mp4Movie:
@@ -121,6 +124,7 @@ def mp4(trace: str) -> Mp4Movie:
         key = name.strip()
         if key == "Name":
             box = value
+            movie.fragmented = movie.fragmented or box == "mvex"
             if track is not None and box == "ctts":
                 track.composition_offsets = True
             continue
