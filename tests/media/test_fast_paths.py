@@ -184,7 +184,7 @@ def test_flac_blocks_edge_cases() -> None:
     body += struct.pack(">I", len(image)) + image
     cover = b"fLaC" + streaminfo + b"\x06" + len(body).to_bytes(3, "big") + body + last_comment
     offset = len(b"fLaC" + streaminfo) + 4 + len(body) - len(image)
-    expected = trace.FlacPicture("image/png", offset, len(image))
+    expected = trace.Picture("image/png", offset, len(image))
     assert flac.picture(_read(cover), len(cover)) == (True, expected)
     broken = b"fLaC" + streaminfo + b"\x06\xff\xff\xff" + body
     assert flac.picture(_read(broken), len(broken)) == (False, None)

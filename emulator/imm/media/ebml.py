@@ -1,9 +1,12 @@
-"""Matroska track DefaultDuration, read from the EBML bytes.
+"""Matroska facts read from the EBML bytes, where MediaInfo's report rounds or leaves them out.
 
-libavformat's matroskadec derives a video stream's avg_frame_rate (and r_frame_rate, between 5 and 1000
-fps) from the track's DefaultDuration alone. MediaInfo at ParseSpeed 0 often states no frame rate at all
-for H.264 in Matroska (24, 25 and 50 fps files from FFmpeg: "VFR", no value), so the emulator reads the
-Tracks element itself: found inline at the head of the Segment, or where the SeekHead points.
+- Track DefaultDuration: matroskadec derives a video stream's avg_frame_rate (and r_frame_rate, between 5
+  and 1000 fps) from it alone; MediaInfo at ParseSpeed 0 often states no frame rate for H.264 in Matroska.
+- Info DateUTC: ffprobe's creation_time keeps its microseconds; MediaInfo prints whole seconds.
+- Attachments: an attached image (cover art) is a video stream for ffprobe (attached picture); MediaInfo
+  only names the file.
+
+Each top-level element is found inline at the head of the Segment, or where the SeekHead points.
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ from collections.abc import Callable
 SEGMENT, SEEK_HEAD, SEEK, SEEK_ID, SEEK_POSITION = 0x18538067, 0x114D9B74, 0x4DBB, 0x53AB, 0x53AC
 TRACKS, TRACK_ENTRY, TRACK_NUMBER, DEFAULT_DURATION = 0x1654AE6B, 0xAE, 0xD7, 0x23E383
 CLUSTER = 0x1F43B675
+INFO, DATE_UTC = 0x1549A966, 0x4461
+ATTACHMENTS, ATTACHED_FILE, FILE_MIME_TYPE, FILE_DATA = 0x1941A469, 0x61A7, 0x4660, 0x465C
+IMAGE_TYPES = ("image/gif", "image/jpeg", "image/png", "image/tiff")  # ff_mkv_image_mime_tags
+MAX_ATTACHMENTS = 64
 HEAD = 64 * 1024
 TRACKS_LIMIT = 256 * 1024
 _UNKNOWN = -1
@@ -59,33 +66,76 @@ def _uint(data: bytes, start: int, size: int) -> int | None:
 
 def default_durations(read_range: Callable[[int, int], bytes], size: int) -> dict[int, int]:
     """Matroska TrackNumber -> DefaultDuration in nanoseconds (tracks without one are left out)."""
+    found = _locate(read_range, size, TRACKS)
+    return _tracks(*found[:3]) if found else {}
+
+
+def date_utc(read_range: Callable[[int, int], bytes], size: int) -> int | None:
+    """Info's DateUTC: nanoseconds since 2001-01-01T00:00:00Z (signed)."""
+    found = _locate(read_range, size, INFO)
+    if found is None:
+        return None
+    data, start, end, _offset = found
+    for ident, _at, payload, length in _elements(data, start, end):
+        if ident == DATE_UTC and 0 < length <= 8 and payload + length <= len(data):
+            return int.from_bytes(data[payload : payload + length], "big", signed=True)
+    return None
+
+
+def attached_images(read_range: Callable[[int, int], bytes], size: int) -> list[tuple[str, int, int]]:
+    """(MIME type, offset, length) of each attachment ffprobe shows as an attached picture, in order."""
+    found = _locate(read_range, size, ATTACHMENTS, whole=False)
+    if found is None:
+        return []
+    data, start, end, offset = found
+    images = []
+    for ident, _at, payload, length in list(_elements(data, start, end))[:MAX_ATTACHMENTS]:
+        if ident != ATTACHED_FILE or length == _UNKNOWN:
+            continue
+        mime, data_at = "", None
+        for inner, _start, child, child_size in _elements(data, payload, payload + length):
+            if inner == FILE_MIME_TYPE and child + child_size <= len(data):
+                mime = data[child : child + child_size].decode("ascii", "replace").rstrip("\0")
+            elif inner == FILE_DATA:
+                data_at = (child, child_size)
+        if data_at and mime in IMAGE_TYPES:
+            images.append((mime, offset + data_at[0], data_at[1]))
+    return images
+
+
+def _locate(
+    read_range: Callable[[int, int], bytes], size: int, wanted: int, *, whole: bool = True
+) -> tuple[bytes, int, int, int] | None:
+    """(bytes, payload start, payload end, file offset of the bytes) of the top-level element ``wanted``:
+    inline at the head of the Segment or where the SeekHead points. ``whole``: the element must fit in
+    the bytes read (else only its children's headers are needed, as for Attachments, whose files may
+    be large)."""
     head = read_range(0, min(HEAD, size))
     segment = next((p for ident, _at, p, _s in _elements(head, 0, len(head)) if ident == SEGMENT), None)
     if segment is None:
-        return {}
-    base = segment
-    tracks_at = None
-    for ident, at, payload, length in _elements(head, base, len(head)):
-        if ident == TRACKS:
-            if length != _UNKNOWN and payload + length <= len(head):
-                return _tracks(head, payload, payload + length)
-            tracks_at = at
+        return None
+    at_offset = None
+    for ident, at, payload, length in _elements(head, segment, len(head)):
+        if ident == wanted:
+            if length != _UNKNOWN and (payload + length <= len(head) or not whole):
+                return head, payload, min(payload + length, len(head)), 0
+            at_offset = at
             break
         if ident == SEEK_HEAD and length != _UNKNOWN:
-            tracks_at = _seek(head, payload, payload + length, base) or tracks_at
+            at_offset = _seek(head, payload, payload + length, segment, wanted) or at_offset
         if ident == CLUSTER:
             break
-    if tracks_at is None or not 0 <= tracks_at < size:
-        return {}
-    chunk = read_range(tracks_at, min(TRACKS_LIMIT, size - tracks_at))
+    if at_offset is None or not 0 <= at_offset < size:
+        return None
+    chunk = read_range(at_offset, min(TRACKS_LIMIT, size - at_offset))
     for ident, _at, payload, length in _elements(chunk, 0, min(len(chunk), 16)):
-        if ident == TRACKS and length != _UNKNOWN:
-            return _tracks(chunk, payload, min(payload + length, len(chunk)))
+        if ident == wanted and length != _UNKNOWN:
+            return chunk, payload, min(payload + length, len(chunk)), at_offset
         break
-    return {}
+    return None
 
 
-def _seek(data: bytes, start: int, end: int, base: int) -> int | None:
+def _seek(data: bytes, start: int, end: int, base: int, wanted: int) -> int | None:
     for ident, _at, payload, length in _elements(data, start, end):
         if ident != SEEK or length == _UNKNOWN:
             continue
@@ -95,7 +145,7 @@ def _seek(data: bytes, start: int, end: int, base: int) -> int | None:
                 target = _uint(data, at, size)
             elif inner == SEEK_POSITION:
                 position = _uint(data, at, size)
-        if target == TRACKS and position is not None:
+        if target == wanted and position is not None:
             return base + position
     return None
 

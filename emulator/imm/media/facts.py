@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from pymediainfo import Track
 
-from . import boxes, mp4, probe_window, trace
+from . import boxes, ebml, mp4, probe_window, trace
 from .containers import Container
 from .mediainfo import Inspection, inspect
 from .sniff import image_parser
@@ -37,6 +37,8 @@ class Facts:
     last_pts: dict[int | str, int] = field(default_factory=dict)  # MPEG-TS PID / PS stream id -> last PTS
     default_durations: dict[int, int] = field(default_factory=dict)  # Matroska track number -> ns
     aiff_frames: int | None = None  # the COMM chunk's numSampleFrames
+    creation_us: int | None = None  # Matroska DateUTC in microseconds since 1970, as ffprobe keeps it
+    attached_pictures: int = 0  # Matroska attachments shown as video streams (the rest are attachments)
 
     @classmethod
     def read(
@@ -60,6 +62,8 @@ class Facts:
             elif container.name == "flac":
                 facts._read_cover(text, read_range)
             facts.video_timing = trace.vui(text)
+        if container.name == "matroska,webm":
+            facts._read_matroska(read_range)
         if container.name == "mp3":
             facts.mp3_window = probe_window.mp3_window(read_range, size)
         elif container.name == "aac":
@@ -90,16 +94,22 @@ class Facts:
             track.sample_bytes = (track.sample_bytes or 0) + totals.size
             track.first_pts = totals.first_pts
 
+    def _read_matroska(self, read_range: Callable[[int, int], bytes]) -> None:
+        date = ebml.date_utc(read_range, self.size)
+        if date is not None:  # matroskadec: date_utc / 1000 (C division) + 2001-01-01 in microseconds
+            self.creation_us = (date // 1000 if date >= 0 else -(-date // 1000)) + 978_307_200_000_000
+        for mime, offset, length in ebml.attached_images(read_range, self.size):
+            self.attached_pictures += self.read_picture(trace.Picture(mime, offset, length), read_range)
+
     def _read_cover(self, text: str, read_range: Callable[[int, int], bytes]) -> None:
         self.read_picture(trace.flac_picture(text), read_range)
 
-    def read_picture(
-        self, picture: trace.FlacPicture | None, read_range: Callable[[int, int], bytes]
-    ) -> None:
-        """FLAC PICTURE: ffprobe shows it as an attached-picture stream; MediaInfo only says 'Cover: Yes'.
-        Let MediaInfo describe the image bytes themselves and list that as an Image track."""
+    def read_picture(self, picture: trace.Picture | None, read_range: Callable[[int, int], bytes]) -> int:
+        """A FLAC PICTURE or a Matroska image attachment: ffprobe shows it as an attached-picture stream;
+        MediaInfo only says 'Cover: Yes' or names the file. Let MediaInfo describe the image bytes
+        themselves and list that as an Image track. -> the number of tracks added."""
         if picture is None or not 0 < picture.length <= COVER_LIMIT:
-            return
+            return 0
         image = read_range(picture.offset, picture.length)
         described = inspect(
             io.BytesIO(image),
@@ -108,7 +118,9 @@ class Facts:
             deadline=time.monotonic() + 0.5,
             parser=image_parser(image),
         )
-        self.inspection.tracks.extend(described.of_type("Image"))
+        images = described.of_type("Image")
+        self.inspection.tracks.extend(images)
+        return len(images)
 
     def mp4_track(self, track: Track) -> trace.Mp4Track | None:
         if self.movie is None or track.track_id in (None, ""):

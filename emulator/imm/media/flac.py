@@ -10,13 +10,13 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 
-from .trace import FlacPicture
+from .trace import Picture
 
 _MAX_BLOCKS = 256
 _PICTURE = 6
 
 
-def picture(read_range: Callable[[int, int], bytes], size: int) -> tuple[bool, FlacPicture | None]:
+def picture(read_range: Callable[[int, int], bytes], size: int) -> tuple[bool, Picture | None]:
     """(known, the first PICTURE block's image): known is False where the trace should decide."""
     at = 0
     head = read_range(0, 10)
@@ -40,7 +40,7 @@ def picture(read_range: Callable[[int, int], bytes], size: int) -> tuple[bool, F
     return False, None
 
 
-def _picture(block: bytes, offset: int, length: int) -> tuple[bool, FlacPicture | None]:
+def _picture(block: bytes, offset: int, length: int) -> tuple[bool, Picture | None]:
     try:
         mime_length = struct.unpack(">I", block[4:8])[0]
         mime = block[8 : 8 + mime_length]
@@ -53,7 +53,7 @@ def _picture(block: bytes, offset: int, length: int) -> tuple[bool, FlacPicture 
     at += 4
     if at + data_length > length or not mime.isascii():
         return False, None
-    return True, FlacPicture(mime=mime.decode("ascii"), offset=offset + at, length=data_length)
+    return True, Picture(mime=mime.decode("ascii"), offset=offset + at, length=data_length)
 
 
 def _syncsafe(data: bytes) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from .facts import Facts
@@ -16,6 +17,7 @@ _CREDITS = {
     "Composer": "composer",
     "Performer": "conductor",
 }
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _STREAM_TAGGED = {"ogg"}  # FFmpeg keeps Ogg's Vorbis comments on the stream, not the container
 
 
@@ -28,6 +30,9 @@ def general_tags(facts: Facts) -> dict[str, Any]:
             tags[field] = str(value) if value not in (None, "") else None
     tags["Language"] = _container_language(facts)
     tags["ProduceTime"] = rfc3339(general.encoded_date)
+    if facts.creation_us is not None:  # MediaInfo prints whole seconds
+        moment = EPOCH + datetime.timedelta(microseconds=facts.creation_us)
+        tags["ProduceTime"] = rfc3339(moment.isoformat())
     tags["LatLong"] = lat_long(facts)
     return tags
 

@@ -25,7 +25,7 @@ class Inspection:
     general: Track | None
     tracks: list[Track] = field(default_factory=list)
     trace: str = ""
-    untraced: Callable[..., None] | None = None  # adds to the facts what was read without the trace
+    untraced: Callable[..., object] | None = None  # adds to the facts what was read without the trace
 
     def of_type(self, *kinds: str) -> list[Track]:
         return [track for track in self.tracks if track.track_type in kinds]

@@ -204,7 +204,7 @@ def _inspect(
 
 def _read_untraced(
     parser: str, reader: BoundedReader, size: int
-) -> tuple[str, Callable[[Facts], None]] | None:
+) -> tuple[str, Callable[[Facts], object]] | None:
     """What the trace would add for an MP3 (its Xing header) or a FLAC file (its cover), read from the
     bytes, so MediaInfo need not trace: (the container it is for, how to add it), or None if unsure."""
     if parser == "Mpega":
@@ -296,7 +296,8 @@ def _attachments(facts: Facts) -> int:
     """Matroska attachments are streams for ffprobe (an attached picture or an attachment stream)."""
     if facts.container.name != "matroska,webm" or not facts.general.attachments:
         return 0
-    return len([name for name in str(facts.general.attachments).split(" / ") if name])
+    names = [name for name in str(facts.general.attachments).split(" / ") if name]
+    return max(0, len(names) - facts.attached_pictures)  # those are video streams already
 
 
 def _is_playlist(source: MediaSource) -> bool:

@@ -249,18 +249,20 @@ def chroma_subsampling(factors: list[tuple[int, int]]) -> str | None:
 
 
 @dataclass
-class FlacPicture:
+class Picture:
+    """Where an embedded image's bytes are (a FLAC PICTURE block, a Matroska attachment)."""
+
     mime: str = ""
     offset: int = 0
     length: int = 0
 
 
-def flac_picture(trace: str) -> FlacPicture | None:
+def flac_picture(trace: str) -> Picture | None:
     """Where the first FLAC PICTURE block's image bytes are (MediaInfo makes no track of it)."""
-    picture: FlacPicture | None = None
+    picture: Picture | None = None
     for offset, _indent, name, value in _entries(trace):
         if "PICTURE" in name and picture is None:
-            picture = FlacPicture()
+            picture = Picture()
         if not value or picture is None:
             continue
         key = name.strip()
