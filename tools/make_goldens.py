@@ -36,6 +36,7 @@ MEDIA_SUFFIXES = {
     ".mp4", ".m4a", ".m4v", ".mov", ".3gp", ".3g2", ".mkv", ".webm", ".avi", ".flv", ".ts", ".mts",
     ".m2ts", ".mpg", ".mpeg", ".vob", ".mp3", ".aac", ".ac3", ".eac3", ".wav", ".flac", ".ogg", ".opus",
     ".oga", ".m3u8", ".mka", ".wma", ".wmv", ".asf", ".amr", ".aiff", ".aif", ".caf", ".mxf",
+    ".ogv", ".ismv", ".m4b", ".hevc", ".ivf", ".mp2", ".au", ".aifc", ".spx", ".wv",
 }  # fmt: skip
 
 # ISO 639-2 (B and T) -> ISO 639-1, the BCP 47 primary subtag, for the languages media files carry.
