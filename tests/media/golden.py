@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+from imm_emulator.errors import ImmError
 from imm_emulator.imm.media.probe import detect_media_meta
 from imm_emulator.imm.media.source import FileSource
 from tests.media.agreement import Report, Row, compare
@@ -25,10 +26,15 @@ def expected_answers(folder: Path) -> list[tuple[Path, dict]]:
 
 
 def agreement(folder: Path) -> Report:
+    """Every golden's fields against the prober's answer; a file the prober refuses misses them all."""
     report = Report()
     for media, expected in expected_answers(folder):
         name = str(media.relative_to(folder))
-        report.add(compare(name, expected, detect_media_meta(FileSource(media))))
+        try:
+            answer = detect_media_meta(FileSource(media))
+        except ImmError:
+            answer = {}
+        report.add(compare(name, expected, answer))
     return report
 
 

@@ -59,6 +59,7 @@ def channel_layout(track: Track, codec: str | None, channels: int | None, facts:
 
 def _plain_pcm_header(codec: str | None, facts: Facts) -> bool:
     name = facts.container.name
-    if name == "wav":
-        return facts.general.format_settings == "PcmWaveformat"
+    if name == "wav":  # no channel mask, and a decoder (PCM, ADPCM, G.711) that sets none either
+        plain = facts.general.format_settings != "WaveFormatExtensible"
+        return plain and (codec or "").startswith(("pcm_", "adpcm_"))
     return name == "avi" and (codec or "").startswith("pcm_")

@@ -23,6 +23,8 @@ def codec_name(track: Track, kind: str) -> str | None:
             return _pcm(track)
         if fmt == "AMR":
             return "amr_wb" if "Wide" in (track.format_profile or "") else "amr_nb"
+        if fmt == "ADPCM" and str(track.codec_id or "") in names["adpcm"]:
+            return names["adpcm"][str(track.codec_id)]
     return names[kind].get(fmt) or (fmt.lower() or None)
 
 

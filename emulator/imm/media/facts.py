@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from pymediainfo import Track
 
-from . import boxes, ebml, mp4, probe_window, trace
+from . import boxes, ebml, mp4, probe_window, trace, wav
 from .containers import Container
 from .mediainfo import Inspection, inspect
 from .sniff import image_parser
@@ -38,6 +38,7 @@ class Facts:
     default_durations: dict[int, int] = field(default_factory=dict)  # Matroska track number -> ns
     aiff_frames: int | None = None  # the COMM chunk's numSampleFrames
     creation_us: int | None = None  # Matroska DateUTC in microseconds since 1970, as ffprobe keeps it
+    wav_byte_rate: int | None = None  # the fmt chunk's nAvgBytesPerSec
     attached_pictures: int = 0  # Matroska attachments shown as video streams (the rest are attachments)
 
     @classmethod
@@ -53,6 +54,8 @@ class Facts:
                 facts._read_boxes(text, read_range)
                 if facts.movie.fragmented:
                     facts._read_fragments(read_range)
+                for cover in trace.mp4_covers(text):
+                    facts.read_picture(cover, read_range)
             elif container.name == "flv":
                 facts.flv = trace.flv(text)
             elif container.name == "mp3":
@@ -64,6 +67,10 @@ class Facts:
             facts.video_timing = trace.vui(text)
         if container.name == "matroska,webm":
             facts._read_matroska(read_range)
+        if container.name == "wav":
+            facts.wav_byte_rate = wav.byte_rate(read_range, size)
+            for picture in wav.id3_pictures(read_range, size):
+                facts.read_picture(picture, read_range)
         if container.name == "mp3":
             facts.mp3_window = probe_window.mp3_window(read_range, size)
         elif container.name == "aac":

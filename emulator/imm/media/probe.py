@@ -140,7 +140,7 @@ def render(
         "Duration": seconds(None if totals.duration is None else Fraction(totals.duration, 1_000_000)),
         "StartTime": seconds(None if totals.start is None else Fraction(totals.start, 1_000_000)),
         "Bitrate": totals.bitrate,
-        "StreamCount": len(streams) + _attachments(facts),
+        "StreamCount": len(streams) + _unlisted_streams(facts),
         "ProgramCount": len(facts.inspection.of_type("Menu")) if facts.container.programs == "menus" else 0,
         "VideoWidth": videos[0].get("Width") if videos else None,
         "VideoHeight": videos[0].get("Height") if videos else None,
@@ -292,12 +292,15 @@ def _header_duration(facts: Facts) -> Fraction | None:
     return None
 
 
-def _attachments(facts: Facts) -> int:
-    """Matroska attachments are streams for ffprobe (an attached picture or an attachment stream)."""
-    if facts.container.name != "matroska,webm" or not facts.general.attachments:
-        return 0
-    names = [name for name in str(facts.general.attachments).split(" / ") if name]
-    return max(0, len(names) - facts.attached_pictures)  # those are video streams already
+def _unlisted_streams(facts: Facts) -> int:
+    """Streams ffprobe counts that the answer's lists leave out: Matroska attachments other than
+    pictures, and MP4 chapter tracks (a data stream each)."""
+    if facts.container.name == "matroska,webm" and facts.general.attachments:
+        names = [name for name in str(facts.general.attachments).split(" / ") if name]
+        return max(0, len(names) - facts.attached_pictures)  # pictures are video streams already
+    if facts.container.time_base == "mp4":
+        return len([t for t in facts.inspection.of_type("Menu") if str(t.streamorder or "").isdigit()])
+    return 0
 
 
 def _is_playlist(source: MediaSource) -> bool:

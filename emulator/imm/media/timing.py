@@ -269,6 +269,8 @@ def _bitrate(track: Track, kind: str, codec: str | None, facts: Facts) -> int | 
         return stated
     if name == "avi" and kind == "video":
         return _avi_bitrate(track, size) or stated
+    if name == "wav" and kind == "audio":
+        return _wav_bitrate(track, codec, facts) or stated
     if name == "flv":  # flvdec: onMetaData kbit/s * 1024 (MediaInfo prints 3 decimals)
         rate = facts.flv.metadata.get(f"{kind}datarate") if facts.flv else None
         if rate == 0 and codec == "mp3":  # no rate in the metadata: flvdec parses MP3, whose parser sets it
@@ -299,6 +301,17 @@ def _kilobits_1024(printed: float) -> int:
         if low <= candidate < high:
             return candidate
     return round(low)
+
+
+def _wav_bitrate(track: Track, codec: str | None, facts: Facts) -> int | None:
+    """A codec with a fixed sample size: rate x channels x bits (G.711 is 8); else the header's byte rate."""
+    bits = 8 if codec in ("pcm_mulaw", "pcm_alaw") else None
+    if bits is None and (codec or "").startswith("pcm_"):
+        return None  # MediaInfo's figure is that product already
+    rate, channels = sample_rate(track), integer(track.channel_s)
+    if bits and rate and channels:
+        return rate * channels * bits
+    return facts.wav_byte_rate * 8 if facts.wav_byte_rate else None
 
 
 def _adts_bitrate(facts: Facts, rate: int | None) -> int | None:

@@ -274,6 +274,23 @@ def flac_picture(trace: str) -> Picture | None:
     return None
 
 
+def mp4_covers(trace: str) -> list[Picture]:
+    """Where the images of an iTunes ``covr`` item are (each ``data`` box's payload), in file order:
+    mov.c makes each an attached-picture stream; MediaInfo only says 'Cover: Yes'."""
+    covers: list[Picture] = []
+    size, end = 0, -1
+    for offset, _indent, name, value in _entries(trace):
+        key = name.strip()
+        position = int(offset, 16)
+        if key == "Size":
+            size = _int(value) or 0
+        elif key == "Name" and value == "covr":
+            end = position - 4 + size  # the element's Size line is 4 bytes before its Name
+        elif key == "Data" and position < end and (length := _BYTES.match(value)):
+            covers.append(Picture("", position, int(length.group(1))))
+    return covers
+
+
 @dataclass
 class Mp3Facts:
     xing: bool = False

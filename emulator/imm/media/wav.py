@@ -1,0 +1,85 @@
+"""RIFF WAVE: the pictures of an ``id3 `` chunk. ffprobe's wav demuxer reads the chunk with its ID3v2
+reader, so an APIC frame becomes an attached-picture stream; MediaInfo reads the chunk's text frames
+but makes no track of its pictures."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+
+from .trace import Picture
+
+MAX_CHUNKS = 64
+MAX_TAG = 4 * 1024 * 1024
+
+
+def id3_pictures(read: Callable[[int, int], bytes], size: int) -> list[Picture]:
+    """Where the image bytes of each APIC frame of the WAVE file's ID3v2 chunk are."""
+    offset, seen = 12, 0
+    while offset + 8 <= size and seen < MAX_CHUNKS:
+        seen += 1
+        header = read(offset, 8)
+        if len(header) < 8:
+            return []
+        kind, length = struct.unpack("<4sI", header)
+        if kind in (b"id3 ", b"ID3 ") and length <= MAX_TAG:
+            return _apic(read(offset + 8, length), offset + 8)
+        offset += 8 + length + (length & 1)
+    return []
+
+
+def _syncsafe(data: bytes) -> int:
+    return (data[0] & 0x7F) << 21 | (data[1] & 0x7F) << 14 | (data[2] & 0x7F) << 7 | (data[3] & 0x7F)
+
+
+def _apic(tag: bytes, base: int) -> list[Picture]:
+    """APIC frames of an ID3v2.3 or 2.4 tag (no unsynchronisation, as FFmpeg writes and reads them)."""
+    if len(tag) < 10 or tag[:3] != b"ID3" or tag[3] not in (3, 4) or tag[5] & 0x80:
+        return []
+    version, end = tag[3], min(len(tag), 10 + _syncsafe(tag[6:10]))
+    position, found = 10, []
+    if tag[5] & 0x40 and position + 4 <= end:  # an extended header
+        extended = _syncsafe(tag[10:14]) if version == 4 else struct.unpack(">I", tag[10:14])[0] + 4
+        position += extended
+    while position + 10 <= end and tag[position : position + 4].strip(b"\0"):
+        frame = tag[position : position + 4]
+        raw = tag[position + 4 : position + 8]
+        length = _syncsafe(raw) if version == 4 else struct.unpack(">I", raw)[0]
+        body_at, body_end = position + 10, min(end, position + 10 + length)
+        if frame == b"APIC":
+            start = _picture_data(tag, body_at, body_end)
+            if start is not None and start < body_end:
+                found.append(Picture("", base + start, body_end - start))
+        position = body_at + length
+    return found
+
+
+def _picture_data(tag: bytes, at: int, end: int) -> int | None:
+    """Where an APIC frame's picture data starts: after encoding, MIME type, picture type, description."""
+    encoding = tag[at] if at < end else 0
+    mime_end = tag.find(b"\0", at + 1, end)
+    if mime_end < 0:
+        return None
+    position = mime_end + 2  # the MIME type's terminator, then the picture type byte
+    if encoding in (1, 2):  # UTF-16: the description ends with two zero bytes on a character boundary
+        while position + 1 < end and tag[position : position + 2] != b"\0\0":
+            position += 2
+        return position + 2
+    terminator = tag.find(b"\0", position, end)
+    return None if terminator < 0 else terminator + 1
+
+
+def byte_rate(read: Callable[[int, int], bytes], size: int) -> int | None:
+    """The fmt chunk's nAvgBytesPerSec, which ffprobe states as the bit rate of codecs without a fixed
+    sample size (ADPCM): MediaInfo computes its own."""
+    offset, seen = 12, 0
+    while offset + 8 <= size and seen < MAX_CHUNKS:
+        seen += 1
+        header = read(offset, 20)  # chunk id and size, then wFormatTag, nChannels, nSamplesPerSec, ...
+        if len(header) < 8:
+            return None
+        kind, length = struct.unpack("<4sI", header[:8])
+        if kind == b"fmt ":
+            return struct.unpack("<I", header[16:20])[0] if len(header) >= 20 else None
+        offset += 8 + length + (length & 1)
+    return None
