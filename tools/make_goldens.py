@@ -37,6 +37,7 @@ MEDIA_SUFFIXES = {
     ".m2ts", ".mpg", ".mpeg", ".vob", ".mp3", ".aac", ".ac3", ".eac3", ".wav", ".flac", ".ogg", ".opus",
     ".oga", ".m3u8", ".mka", ".wma", ".wmv", ".asf", ".amr", ".aiff", ".aif", ".caf", ".mxf",
     ".ogv", ".ismv", ".m4b", ".hevc", ".ivf", ".mp2", ".au", ".aifc", ".spx", ".wv",
+    ".rm", ".rmvb", ".swf", ".nsv", ".avs", ".dat", ".divx", ".xvid", ".ogm", ".qt",
 }  # fmt: skip
 
 # ISO 639-2 (B and T) -> ISO 639-1, the BCP 47 primary subtag, for the languages media files carry.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from .tables import demuxer_long_name, table
@@ -19,6 +19,7 @@ class Container:
     stream_bitrate: bool | str | list[str]
     frame_count: bool | str | list[str]
     programs: str = ""
+    codecs: dict[str, str] = field(default_factory=dict)  # MediaInfo's codec -> the demuxer's
 
     def reports(self, rule: bool | str | list[str], kind: str, codec: str | None) -> bool:
         """Whether a per-stream field ruled by ``rule`` (true, false, kinds or codecs) is printed."""

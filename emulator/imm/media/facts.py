@@ -67,6 +67,10 @@ class Facts:
             facts.video_timing = trace.vui(text)
         if container.name == "matroska,webm":
             facts._read_matroska(read_range)
+        if container.name == "swf":  # the movie's frame rate is the video's (swfdec: 1/frame rate)
+            for track in inspection.of_type("Video"):
+                if not track.frame_rate:
+                    setattr(track, "frame_rate", inspection.general.frame_rate)  # noqa: B010 (Track is untyped)
         if container.name == "wav":
             facts.wav_byte_rate = wav.byte_rate(read_range, size)
             for picture in wav.id3_pictures(read_range, size):

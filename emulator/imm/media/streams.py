@@ -30,15 +30,24 @@ class Stream:
 
 
 def build_streams(facts: Facts) -> list[Stream]:
-    tracks = [t for t in facts.inspection.tracks if t.track_type in _KINDS and not _embedded(t)]
+    tracks = [t for t in facts.inspection.tracks if _listed(t)]
     ordered = _with_indexes(tracks, facts.flv.order if facts.flv else [])
     streams = []
     for index, track in ordered:
         kind = _KINDS[track.track_type]
         codec = codec_name(track, kind) if kind != "data" else None
+        codec = facts.container.codecs.get(codec or "", codec)
         timing = stream_timing(track, kind, codec, facts)
         streams.append(Stream(kind, index, track, codec, timing))
     return streams
+
+
+def _listed(track: Track) -> bool:
+    """A track ffprobe lists: not captions inside a video stream, nor a Video track without a format
+    (MediaInfo's description of a ShockWave movie as a whole)."""
+    if track.track_type not in _KINDS or _embedded(track):
+        return False
+    return track.track_type != "Video" or bool(track.format)
 
 
 def describe(stream: Stream, facts: Facts) -> dict[str, Any]:

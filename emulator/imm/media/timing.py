@@ -98,6 +98,9 @@ def _time_base(track: Track, kind: str, codec: str | None, facts: Facts) -> Frac
         return _mp4_time_base(track, kind, facts, rate, fps)
     if rule == "sample_rate":
         return Fraction(1, rate) if kind == "audio" and rate else (1 / fps if fps else None)
+    if rule == "nsv":  # nsvdec: video in frames, audio in 1/1000 of a frame (the file's frame rate)
+        fps = fps or frame_rate(facts.general)
+        return None if not fps else (1 / fps if kind == "video" else 1 / (fps * 1000))
     if rule == "avi":
         if kind == "video":
             return 1 / fps if fps else None
@@ -161,12 +164,17 @@ def _start_none(track: Track, kind: str, codec: str | None, facts: Facts) -> Fra
     return None
 
 
+def _start_video_zero(track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
+    return Fraction(0) if kind == "video" else None
+
+
 _START = {
     "none": _start_none,
     "zero": _start_zero,
     "mp4": _start_mp4,
     "delay": _start_delay,
     "mp3": _start_mp3,
+    "video_zero": _start_video_zero,
 }
 
 
@@ -279,8 +287,9 @@ def _bitrate(track: Track, kind: str, codec: str | None, facts: Facts) -> int | 
             return _kilobits_1024(rate) or None
         return round(stated * 1.024) if stated and kind == "audio" else None
     if codec == "mpeg1video":  # the sequence header's bit_rate; 0x3FFFF (x400) marks variable rate
-        variable = track.bit_rate_mode == "VBR"
-        return MPEG1_VARIABLE_RATE if variable else integer(track.bit_rate_nominal) or stated
+        if track.bit_rate_mode == "VBR":  # MediaInfo: the header's rate (unless the marker) as the maximum
+            return integer(track.maximum_bit_rate) or MPEG1_VARIABLE_RATE
+        return integer(track.nominal_bit_rate) or stated
     if name == "aac":
         return _adts_bitrate(facts, sample_rate(track))
     if name == "mp3" and facts.mp3 and facts.mp3.bytes and track.bit_rate_mode == "VBR":
@@ -365,7 +374,7 @@ def container_totals(
     """libavformat estimate_timings: fill streams lacking times from the container, then total up."""
     header_us = None if header_duration is None else rescale(header_duration, MICROSECOND)
     first = _update(streams, header_us)
-    if not from_pts:
+    if not from_pts and first.duration is not None:  # fill_all_stream_timings runs only has_duration()
         for stream in streams:
             if stream.start is None and stream.time_base:
                 if first.start is not None:
