@@ -12,6 +12,8 @@ from imm_emulator.imm.media.source import FileSource
 from tests.media.agreement import Report, Row, compare
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "media"
+WORLD = Path(__file__).with_name("world")  # written by tools other than FFmpeg
+FORMATS = Path(__file__).with_name("formats")  # one file per format of the video label docs
 EXCEPTIONS = Path(__file__).with_name("exceptions.json")
 
 
@@ -38,9 +40,15 @@ def agreement(folder: Path) -> Report:
     return report
 
 
-def exceptions() -> set[tuple[str, str]]:
+def exceptions(corpus: str = "fixtures") -> set[tuple[str, str]]:
+    """The accepted mismatches of one corpus: fixtures/media, tests/media/world or tests/media/formats."""
     listed = json.loads(EXCEPTIONS.read_text(encoding="utf-8"))["exceptions"]
-    return {(entry["file"], field) for entry in listed for field in entry["fields"]}
+    return {
+        (entry["file"], field)
+        for entry in listed
+        if entry.get("corpus", "fixtures") == corpus
+        for field in entry["fields"]
+    }
 
 
 def split(report: Report, accepted: set[tuple[str, str]]) -> tuple[Report, list[Row]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pymediainfo import Track
 
+from .au import TAGS as AU_TAGS
 from .containers import Container
 from .tables import table
 from .values import fourcc_value, integer, tag_hex, tag_string
@@ -64,6 +65,8 @@ def _tag_value(track: Track, kind: str, codec: str | None, scheme: str) -> int |
         if kind == "audio" or scheme == "wave":
             return _hex(codec_id.split("-")[0])
         return fourcc_value(codec_id[:4]) if codec_id else None
+    if scheme == "au":  # the header's encoding number
+        return AU_TAGS.get(codec_id)
     if scheme == "mpegts":
         if track.format_identifier:
             return fourcc_value(track.format_identifier)

@@ -20,6 +20,8 @@ class Container:
     frame_count: bool | str | list[str]
     programs: str = ""
     codecs: dict[str, str] = field(default_factory=dict)  # MediaInfo's codec -> the demuxer's
+    aspect_ratio: bool = True  # whether the demuxer knows a sample aspect ratio at all
+    average_rate: bool = True  # whether ffprobe states an average frame rate
 
     def reports(self, rule: bool | str | list[str], kind: str, codec: str | None) -> bool:
         """Whether a per-stream field ruled by ``rule`` (true, false, kinds or codecs) is printed."""

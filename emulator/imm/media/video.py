@@ -21,7 +21,7 @@ def video_fields(track: Track, codec: str | None, facts: Facts, timing: StreamTi
     profile, level = profile_and_level(track, codec)
     pixel_format, depth = pixel_format_and_depth(track, codec, facts)
     sar, dar = aspect_ratios(track, width, height)
-    if codec in table("video")["unknown_aspect_ratio"]:
+    if codec in table("video")["unknown_aspect_ratio"] or not facts.container.aspect_ratio:
         sar = dar = None
     rate = _real_frame_rate(track)
     stated = None if rate else _default_duration_rate(track, facts)
@@ -31,6 +31,8 @@ def video_fields(track: Track, codec: str | None, facts: Facts, timing: StreamTi
     average = timing.average_rate or rate or stated
     if track.track_type == "Image":  # attached picture: ffprobe's 90 kHz pseudo stream, no average
         rate, average = Fraction(90000), None
+    if not facts.container.average_rate:
+        average = None
     return {
         "Profile": profile,
         "Level": level,
