@@ -20,6 +20,8 @@ def codec_name(track: Track, kind: str) -> str | None:
     if kind == "audio":
         if fmt == "MPEG Audio":
             return names["mpeg_audio_layers"].get(track.format_profile, "mp3")
+        if fmt == "PCM" and str(track.codec_id or "") in names["adpcm"]:  # AIFF-C's ulaw / alaw
+            return names["adpcm"][str(track.codec_id)]
         if fmt == "PCM":
             return _pcm(track)
         if fmt == "AMR":
@@ -65,6 +67,8 @@ def _tag_value(track: Track, kind: str, codec: str | None, scheme: str) -> int |
         if kind == "audio" or scheme == "wave":
             return _hex(codec_id.split("-")[0])
         return fourcc_value(codec_id[:4]) if codec_id else None
+    if scheme == "aiff":  # AIFF-C's compression type, AIFF none
+        return fourcc_value(codec_id) if len(codec_id) == 4 else 0
     if scheme == "au":  # the header's encoding number
         return AU_TAGS.get(codec_id)
     if scheme == "mpegts":

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from pymediainfo import Track
 
-from . import au, boxes, ebml, mp4, probe_window, trace, wav
+from . import au, boxes, ebml, mp4, probe_window, trace, wav, wavpack
 from .containers import Container
 from .mediainfo import Inspection, inspect
 from .sniff import image_parser
@@ -70,6 +70,9 @@ class Facts:
         if container.name == "au" and (found := au.header(read_range, size)):
             for track in inspection.of_type("Audio"):
                 au.describe(track, found)
+        if container.name == "wv" and (samples := wavpack.total_samples(read_range)):
+            for track in inspection.of_type("Audio"):
+                wavpack.describe(track, samples)
         if container.name == "swf":  # the movie's frame rate is the video's (swfdec: 1/frame rate)
             for track in inspection.of_type("Video"):
                 if not track.frame_rate:
