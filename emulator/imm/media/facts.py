@@ -39,6 +39,7 @@ class Facts:
     aiff_frames: int | None = None  # the COMM chunk's numSampleFrames
     creation_us: int | None = None  # Matroska DateUTC in microseconds since 1970, as ffprobe keeps it
     wav_byte_rate: int | None = None  # the fmt chunk's nAvgBytesPerSec
+    ps_order: list[str] = field(default_factory=list)  # MPEG-PS stream ids as they first appear
     attached_pictures: int = 0  # Matroska attachments shown as video streams (the rest are attachments)
 
     @classmethod

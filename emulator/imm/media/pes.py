@@ -103,3 +103,41 @@ def program_stream(tail: bytes) -> dict[str, int]:
 
 def _synced(data: bytes, offset: int) -> bool:
     return all(data[i] == 0x47 for i in range(offset, min(len(data), offset + 5 * _TS_PACKET), _TS_PACKET))
+
+
+HEAD = 512 * 1024  # libavformat's find_stream_info meets every stream of a program stream in less
+
+
+def program_stream_order(head: bytes) -> list[str]:
+    """The PES streams of an MPEG program stream in the order they first appear, as the mpeg demuxer
+    creates them (so as ffprobe indexes them), named as MediaInfo's track IDs: '224' for 0xE0, '189-128'
+    for private stream 1's sub-stream 0x80, '191' for DVD navigation packets (private stream 2)."""
+    order: list[str] = []
+    at = head.find(b"\0\0\1")
+    while 0 <= at and at + 6 <= len(head):
+        code = head[at + 3]
+        if code == 0xBA:  # pack header: MPEG-2 (14 bytes and stuffing) or MPEG-1 (12 bytes)
+            mpeg2 = at + 14 <= len(head) and head[at + 4] & 0xC0 == 0x40
+            step = 14 + (head[at + 13] & 7) if mpeg2 else 12
+        elif code >= 0xBB:  # system header, PSM, padding or a PES: a 16-bit length follows
+            step = 6 + int.from_bytes(head[at + 4 : at + 6], "big")
+            key = _stream_key(head, at, code)
+            if key is not None and key not in order:
+                order.append(key)
+        else:
+            step = 4  # not a packet start: look for the next one
+        at = head.find(b"\0\0\1", at + step) if code < 0xBB and code != 0xBA else at + step
+        if at + 4 <= len(head) and head[at : at + 3] != b"\0\0\1":
+            at = head.find(b"\0\0\1", at)
+    return order
+
+
+def _stream_key(head: bytes, at: int, code: int) -> str | None:
+    if code in (0xBB, 0xBC, 0xBE) or code > 0xEF and code != 0xFD:
+        return None
+    if code != 0xBD:
+        return str(code)
+    payload = at + 9 + head[at + 8] if at + 9 <= len(head) and head[at + 6] & 0xC0 == 0x80 else None
+    if payload is None or payload >= len(head):
+        return None
+    return f"189-{head[payload]}"

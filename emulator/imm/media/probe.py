@@ -101,6 +101,11 @@ def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUD
             facts.default_durations = ebml.default_durations(reader.range, source.size)
         if container.name == "aiff":
             facts.aiff_frames = aiff.sample_frames(reader.range, source.size)
+        if container.name == "mpeg":  # ffprobe indexes a program stream's streams as they first appear
+            facts.ps_order = pes.program_stream_order(reader.range(0, min(pes.HEAD, source.size)))
+            for track in inspection.of_type("Video", "Audio", "Text"):
+                if str(track.track_id) in facts.ps_order:
+                    track.streamorder = str(facts.ps_order.index(str(track.track_id)))
         if container.name in _FROM_PTS:
             _read_video_timing(facts, reader, deadline, parser)
             tail = reader.range(max(0, source.size - pes.TAIL), min(pes.TAIL, source.size))
@@ -294,13 +299,13 @@ def _header_duration(facts: Facts) -> Fraction | None:
 
 def _unlisted_streams(facts: Facts) -> int:
     """Streams ffprobe counts that the answer's lists leave out: Matroska attachments other than
-    pictures, and MP4 chapter tracks (a data stream each)."""
+    pictures, MP4 chapter tracks and DVD navigation packets (a data stream each)."""
     if facts.container.name == "matroska,webm" and facts.general.attachments:
         names = [name for name in str(facts.general.attachments).split(" / ") if name]
         return max(0, len(names) - facts.attached_pictures)  # pictures are video streams already
     if facts.container.time_base == "mp4":
         return len([t for t in facts.inspection.of_type("Menu") if str(t.streamorder or "").isdigit()])
-    return 0
+    return int("191" in facts.ps_order)  # DVD navigation packets: a data stream (dvd_nav_packet)
 
 
 def _is_playlist(source: MediaSource) -> bool:
