@@ -105,7 +105,7 @@ def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUD
             facts.ps_order = pes.program_stream_order(reader.range(0, min(pes.HEAD, source.size)))
             for track in inspection.of_type("Video", "Audio", "Text"):
                 if str(track.track_id) in facts.ps_order:
-                    track.streamorder = str(facts.ps_order.index(str(track.track_id)))
+                    setattr(track, "streamorder", str(facts.ps_order.index(str(track.track_id))))  # noqa: B010
         if container.name in _FROM_PTS:
             _read_video_timing(facts, reader, deadline, parser)
             tail = reader.range(max(0, source.size - pes.TAIL), min(pes.TAIL, source.size))
