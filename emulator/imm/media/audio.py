@@ -45,8 +45,8 @@ def sample_format(track: Track, codec: str | None, facts: Facts | None = None) -
 
 
 def channel_layout(track: Track, codec: str | None, channels: int | None, facts: Facts) -> str | None:
-    if _plain_pcm_header(codec, facts) or facts.container.name in ("aiff", "au"):
-        return None  # WAVEFORMATEX without a channel mask, AIFF, AU: FFmpeg leaves the layout unset
+    if _plain_pcm_header(codec, facts) or facts.container.name in ("aiff", "au", "asf"):
+        return None  # WAVEFORMATEX without a channel mask, AIFF, AU, ASF: FFmpeg leaves the layout unset
     names = table("audio")
     by_codec = names["layouts_by_count_codec"].get(codec or "", {})
     if codec in names["layouts_from_count"] and str(channels) in by_codec:

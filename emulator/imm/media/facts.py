@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from pymediainfo import Track
 
-from . import au, boxes, ebml, mp4, probe_window, trace, wav, wavpack
+from . import asf, au, boxes, ebml, mp4, probe_window, trace, wav, wavpack
 from .containers import Container
 from .mediainfo import Inspection, inspect
 from .sniff import image_parser
@@ -40,6 +40,7 @@ class Facts:
     creation_us: int | None = None  # Matroska DateUTC in microseconds since 1970, as ffprobe keeps it
     wav_byte_rate: int | None = None  # the fmt chunk's nAvgBytesPerSec
     ps_order: list[str] = field(default_factory=list)  # MPEG-PS stream ids as they first appear
+    asf: asf.AsfTiming | None = None
     attached_pictures: int = 0  # Matroska attachments shown as video streams (the rest are attachments)
 
     @classmethod
@@ -74,6 +75,8 @@ class Facts:
         if container.name == "wv" and (samples := wavpack.total_samples(read_range)):
             for track in inspection.of_type("Audio"):
                 wavpack.describe(track, samples)
+        if container.name == "asf":
+            facts.asf = asf.timing(read_range, size, len(inspection.of_type("Video", "Audio", "Text")))
         if container.name == "swf":  # the movie's frame rate is the video's (swfdec: 1/frame rate)
             for track in inspection.of_type("Video"):
                 if not track.frame_rate:

@@ -29,7 +29,8 @@ def general_tags(facts: Facts) -> dict[str, Any]:
             value = getattr(general, attribute)
             tags[field] = str(value) if value not in (None, "") else None
     tags["Language"] = _container_language(facts)
-    tags["ProduceTime"] = rfc3339(general.encoded_date)
+    # asfdec keeps the File Properties' creation date to itself
+    tags["ProduceTime"] = None if facts.container.name == "asf" else rfc3339(general.encoded_date)
     if facts.creation_us is not None:  # MediaInfo prints whole seconds
         moment = EPOCH + datetime.timedelta(microseconds=facts.creation_us)
         tags["ProduceTime"] = rfc3339(moment.isoformat())

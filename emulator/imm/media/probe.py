@@ -291,7 +291,7 @@ def _header_duration(facts: Facts) -> Fraction | None:
         return milliseconds / 1000 if milliseconds is not None else None
     if name == "flv" and facts.flv and facts.flv.metadata.get("duration"):
         return Fraction(int(facts.flv.metadata["duration"] * 1_000_000), 1_000_000)  # flvdec: double -> int64
-    if name in ("matroska,webm", "asf"):
+    if name == "matroska,webm":  # (asf: the streams' starts and ends decide)
         milliseconds = exact(facts.general.duration)
         return milliseconds / 1000 if milliseconds is not None else None
     return None

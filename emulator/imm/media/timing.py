@@ -164,6 +164,13 @@ def _start_none(track: Track, kind: str, codec: str | None, facts: Facts) -> Fra
     return None
 
 
+def _start_asf(track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
+    """The stream's first presentation time less the preroll (asfdec)."""
+    found = facts.asf
+    first = found.first_ms.get(integer(track.track_id) or -1) if found else None
+    return Fraction(max(0, first - found.preroll_ms), 1000) if found and first is not None else Fraction(0)
+
+
 def _start_video_zero(track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
     return Fraction(0) if kind == "video" else None
 
@@ -175,6 +182,7 @@ _START = {
     "delay": _start_delay,
     "mp3": _start_mp3,
     "video_zero": _start_video_zero,
+    "asf": _start_asf,
 }
 
 
@@ -185,6 +193,8 @@ def _duration(track: Track, kind: str, codec: str | None, facts: Facts, time_bas
         info = facts.mp4_track(track)
         if info and info.timescale and facts.movie and facts.movie.timescale:
             return _mp4_duration(info, facts.movie.timescale, time_base)
+    if name == "asf" and facts.asf:  # every stream: the play duration less the preroll
+        return rescale(Fraction(facts.asf.duration_ms, 1000), time_base)
     seconds = _duration_seconds(track, kind, codec, facts, name)
     return None if seconds is None else rescale(seconds, time_base)
 
