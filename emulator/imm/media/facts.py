@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from pymediainfo import Track
 
-from . import asf, au, boxes, ebml, mp4, probe_window, trace, wav, wavpack
+from . import asf, au, avi, boxes, ebml, mp4, probe_window, trace, wav, wavpack
 from .containers import Container
 from .mediainfo import Inspection, inspect
 from .sniff import image_parser
@@ -41,6 +41,7 @@ class Facts:
     wav_byte_rate: int | None = None  # the fmt chunk's nAvgBytesPerSec
     ps_order: list[str] = field(default_factory=list)  # MPEG-PS stream ids as they first appear
     asf: asf.AsfTiming | None = None
+    avi_headers: list[avi.AudioHeader] = field(default_factory=list)  # AVI audio strh, in stream order
     attached_pictures: int = 0  # Matroska attachments shown as video streams (the rest are attachments)
 
     @classmethod
@@ -75,6 +76,8 @@ class Facts:
         if container.name == "wv" and (samples := wavpack.total_samples(read_range)):
             for track in inspection.of_type("Audio"):
                 wavpack.describe(track, samples)
+        if container.name == "avi":
+            facts.avi_headers = avi.audio_headers(read_range, size)
         if container.name == "asf":
             facts.asf = asf.timing(read_range, size, len(inspection.of_type("Video", "Audio", "Text")))
         if container.name == "swf":  # the movie's frame rate is the video's (swfdec: 1/frame rate)
@@ -142,6 +145,12 @@ class Facts:
         images = described.of_type("Image")
         self.inspection.tracks.extend(images)
         return len(images)
+
+    def avi_audio(self, track: Track) -> avi.AudioHeader | None:
+        """The stream header of an AVI audio track (matched by its place among the audio tracks)."""
+        tracks = self.inspection.of_type("Audio")
+        place = next((i for i, t in enumerate(tracks) if t is track), None)
+        return None if place is None or place >= len(self.avi_headers) else self.avi_headers[place]
 
     def mp4_track(self, track: Track) -> trace.Mp4Track | None:
         if self.movie is None or track.track_id in (None, ""):

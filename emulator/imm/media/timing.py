@@ -104,6 +104,9 @@ def _time_base(track: Track, kind: str, codec: str | None, facts: Facts) -> Frac
     if rule == "avi":
         if kind == "video":
             return 1 / fps if fps else None
+        header = facts.avi_audio(track)
+        if header is not None:
+            return header.time_base
         spf = samples_per_frame(track, codec)
         if (codec or "").startswith("pcm_") or not spf:
             return Fraction(1, rate) if rate else None
@@ -246,6 +249,8 @@ def _duration_seconds(track: Track, kind: str, codec: str | None, facts: Facts, 
                 return Fraction(frames * spf, rate)
         if name == "ogg" and facts.ogg_granule is not None and len(facts.inspection.of_type("Audio")) == 1:
             return Fraction(facts.ogg_granule, rate)
+        if name == "avi" and (header := facts.avi_audio(track)) is not None:
+            return header.duration
         if name == "avi":
             samples = integer(track.samples_count)
             if (codec or "").startswith("pcm_") or not samples or not spf:
@@ -354,6 +359,8 @@ def _frame_count(track: Track, kind: str, codec: str | None, facts: Facts) -> in
         return integer(track.source_frame_count) or integer(track.frame_count)
     if kind == "audio" and facts.container.name == "aiff" and facts.aiff_frames is not None:
         return facts.aiff_frames
+    if kind == "audio" and (header := facts.avi_audio(track)) is not None:
+        return header.length
     if kind == "audio":
         samples, spf = integer(track.samples_count), samples_per_frame(track, codec)
         if (codec or "").startswith("pcm_"):
