@@ -3,6 +3,7 @@
 - Track DefaultDuration: matroskadec derives a video stream's avg_frame_rate (and r_frame_rate, between 5
   and 1000 fps) from it alone; MediaInfo at ParseSpeed 0 often states no frame rate for H.264 in Matroska.
 - Info DateUTC: ffprobe's creation_time keeps its microseconds; MediaInfo prints whole seconds.
+- Info TimestampScale: the streams' time base (1 ms unless a muxer chose otherwise, as x264's does).
 - Attachments: an attached image (cover art) is a video stream for ffprobe (attached picture); MediaInfo
   only names the file.
 
@@ -11,12 +12,15 @@ Each top-level element is found inline at the head of the Segment, or where the 
 
 from __future__ import annotations
 
+import math
+import struct
 from collections.abc import Callable
 
 SEGMENT, SEEK_HEAD, SEEK, SEEK_ID, SEEK_POSITION = 0x18538067, 0x114D9B74, 0x4DBB, 0x53AB, 0x53AC
 TRACKS, TRACK_ENTRY, TRACK_NUMBER, DEFAULT_DURATION = 0x1654AE6B, 0xAE, 0xD7, 0x23E383
 CLUSTER = 0x1F43B675
-INFO, DATE_UTC = 0x1549A966, 0x4461
+INFO, DATE_UTC, TIMESTAMP_SCALE, DURATION = 0x1549A966, 0x4461, 0x2AD7B1, 0x4489
+DEFAULT_SCALE = 1_000_000
 ATTACHMENTS, ATTACHED_FILE, FILE_MIME_TYPE, FILE_DATA = 0x1941A469, 0x61A7, 0x4660, 0x465C
 IMAGE_TYPES = ("image/gif", "image/jpeg", "image/png", "image/tiff")  # ff_mkv_image_mime_tags
 MAX_ATTACHMENTS = 64
@@ -70,16 +74,25 @@ def default_durations(read_range: Callable[[int, int], bytes], size: int) -> dic
     return _tracks(*found[:3]) if found else {}
 
 
-def date_utc(read_range: Callable[[int, int], bytes], size: int) -> int | None:
-    """Info's DateUTC: nanoseconds since 2001-01-01T00:00:00Z (signed)."""
+def segment_info(read_range: Callable[[int, int], bytes], size: int) -> tuple[int | None, int, float | None]:
+    """Info's DateUTC (nanoseconds since 2001-01-01T00:00:00Z, signed; None if absent), TimestampScale
+    (nanoseconds per timestamp tick, 1 ms unless stated) and Duration (in ticks, a float)."""
     found = _locate(read_range, size, INFO)
+    date, scale, duration = None, DEFAULT_SCALE, None
     if found is None:
-        return None
+        return date, scale, duration
     data, start, end, _offset = found
     for ident, _at, payload, length in _elements(data, start, end):
-        if ident == DATE_UTC and 0 < length <= 8 and payload + length <= len(data):
-            return int.from_bytes(data[payload : payload + length], "big", signed=True)
-    return None
+        if not 0 < length <= 8 or payload + length > len(data):
+            continue
+        if ident == DATE_UTC:
+            date = int.from_bytes(data[payload : payload + length], "big", signed=True)
+        elif ident == TIMESTAMP_SCALE:
+            scale = int.from_bytes(data[payload : payload + length], "big") or DEFAULT_SCALE
+        elif ident == DURATION and length in (4, 8):
+            value = struct.unpack(">f" if length == 4 else ">d", data[payload : payload + length])[0]
+            duration = value if math.isfinite(value) and value > 0 else None
+    return date, scale, duration
 
 
 def attached_images(read_range: Callable[[int, int], bytes], size: int) -> list[tuple[str, int, int]]:

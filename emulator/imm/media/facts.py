@@ -4,6 +4,7 @@ ffprobe would use, and the facts read from MediaInfo's trace."""
 from __future__ import annotations
 
 import io
+from fractions import Fraction
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,8 @@ class Facts:
     ps_order: list[str] = field(default_factory=list)  # MPEG-PS stream ids as they first appear
     asf: asf.AsfTiming | None = None
     avi_headers: list[avi.AudioHeader] = field(default_factory=list)  # AVI audio strh, in stream order
+    matroska_tick: Fraction = Fraction(1, 1000)  # Matroska TimestampScale: its streams' time base
+    matroska_duration: Fraction | None = None  # Segment Info's Duration, in seconds
     attached_pictures: int = 0  # Matroska attachments shown as video streams (the rest are attachments)
 
     @classmethod
@@ -119,7 +122,10 @@ class Facts:
             track.first_pts = totals.first_pts
 
     def _read_matroska(self, read_range: Callable[[int, int], bytes]) -> None:
-        date = ebml.date_utc(read_range, self.size)
+        date, scale, duration = ebml.segment_info(read_range, self.size)
+        self.matroska_tick = Fraction(scale, 1_000_000_000)
+        if duration is not None:  # matroskadec: Duration x TimestampScale, in microseconds (truncated)
+            self.matroska_duration = Fraction(int(duration * scale / 1000), 1_000_000)
         if date is not None:  # matroskadec: date_utc / 1000 (C division) + 2001-01-01 in microseconds
             self.creation_us = (date // 1000 if date >= 0 else -(-date // 1000)) + 978_307_200_000_000
         for mime, offset, length in ebml.attached_images(read_range, self.size):

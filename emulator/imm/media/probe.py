@@ -292,6 +292,8 @@ def _header_duration(facts: Facts) -> Fraction | None:
     if name == "flv" and facts.flv and facts.flv.metadata.get("duration"):
         return Fraction(int(facts.flv.metadata["duration"] * 1_000_000), 1_000_000)  # flvdec: double -> int64
     if name == "matroska,webm":  # (asf: the streams' starts and ends decide)
+        if facts.matroska_duration is not None:
+            return facts.matroska_duration
         milliseconds = exact(facts.general.duration)
         return milliseconds / 1000 if milliseconds is not None else None
     return None

@@ -98,6 +98,8 @@ def _time_base(track: Track, kind: str, codec: str | None, facts: Facts) -> Frac
         return _mp4_time_base(track, kind, facts, rate, fps)
     if rule == "sample_rate":
         return Fraction(1, rate) if kind == "audio" and rate else (1 / fps if fps else None)
+    if rule == "matroska":
+        return facts.matroska_tick
     if rule == "nsv":  # nsvdec: video in frames, audio in 1/1000 of a frame (the file's frame rate)
         fps = fps or frame_rate(facts.general)
         return None if not fps else (1 / fps if kind == "video" else 1 / (fps * 1000))

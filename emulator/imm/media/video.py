@@ -98,6 +98,9 @@ def pixel_format_and_depth(track: Track, codec: str | None, facts: Facts) -> tup
             return "yuv422p10le", 10
         return "yuva444p12le", 12  # MediaInfo does not say whether the 4444 frames carry alpha
     depth = integer(track.bit_depth) or 8
+    fixed = table("video")["fixed_pixel_formats"].get(codec or "")
+    if fixed:  # the decoder's only output format
+        return fixed, depth
     space = track.color_space or "YUV"
     if space == "RGB":
         return ("rgb24" if depth == 8 else f"gbrp{depth}le"), depth
