@@ -4,10 +4,10 @@ ffprobe would use, and the facts read from MediaInfo's trace."""
 from __future__ import annotations
 
 import io
-from fractions import Fraction
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from pymediainfo import Track
 
