@@ -42,6 +42,7 @@ class Facts:
     wav_byte_rate: int | None = None  # the fmt chunk's nAvgBytesPerSec
     ps_order: list[str] = field(default_factory=list)  # MPEG-PS stream ids as they first appear
     asf: asf.AsfTiming | None = None
+    ts_programs: int | None = None  # MPEG-TS: the programs of the first PAT
     avi_headers: list[avi.AudioHeader] = field(default_factory=list)  # AVI audio strh, in stream order
     matroska_tick: Fraction = Fraction(1, 1000)  # Matroska TimestampScale: its streams' time base
     matroska_duration: Fraction | None = None  # Segment Info's Duration, in seconds

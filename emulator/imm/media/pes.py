@@ -106,6 +106,7 @@ def _synced(data: bytes, offset: int) -> bool:
 
 
 HEAD = 512 * 1024  # libavformat's find_stream_info meets every stream of a program stream in less
+TS_HEAD = 64 * 1024  # a PAT is repeated every 100 ms at most
 
 
 def program_stream_order(head: bytes) -> list[str]:
@@ -141,3 +142,32 @@ def _stream_key(head: bytes, at: int, code: int) -> str | None:
     if payload is None or payload >= len(head):
         return None
     return f"189-{head[payload]}"
+
+
+def transport_programs(head: bytes) -> int | None:
+    """How many programs the first Program Association Table lists (the NIT entry, program 0, is not
+    one): ffprobe's nb_programs. None when no PAT is in ``head``."""
+    for start in range(min(_TS_PACKET, len(head))):
+        if head[start] != 0x47:
+            continue
+        for at in range(start, len(head) - _TS_PACKET + 1, _TS_PACKET):
+            packet = head[at : at + _TS_PACKET]
+            if packet[0] != 0x47:
+                break
+            pid = (packet[1] & 0x1F) << 8 | packet[2]
+            if pid != 0 or not packet[1] & 0x40:  # the PAT, starting in this packet
+                continue
+            offset = 4
+            if packet[3] & 0x20:  # an adaptation field comes first
+                offset += 1 + packet[4]
+            if offset >= _TS_PACKET:
+                return None
+            offset += 1 + packet[offset]  # pointer field
+            if offset + 8 > _TS_PACKET or packet[offset] != 0x00:
+                return None
+            length = (packet[offset + 1] & 0x0F) << 8 | packet[offset + 2]
+            entries = packet[offset + 8 : min(offset + 3 + length - 4, _TS_PACKET)]
+            numbers = [entries[i] << 8 | entries[i + 1] for i in range(0, len(entries) - 3, 4)]
+            return len([number for number in numbers if number != 0])
+        return None
+    return None

@@ -110,6 +110,8 @@ def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUD
             _read_video_timing(facts, reader, deadline, parser)
             tail = reader.range(max(0, source.size - pes.TAIL), min(pes.TAIL, source.size))
             found = pes.transport_stream(tail) if container.name == "mpegts" else pes.program_stream(tail)
+            if container.name == "mpegts":
+                facts.ts_programs = pes.transport_programs(reader.range(0, min(pes.TS_HEAD, source.size)))
             facts.last_pts = dict(found.items())  # PIDs (int) or stream ids (str)
         if any(t.format == "JPEG" and not t.chroma_subsampling for t in inspection.of_type("Video")):
             # MediaInfo parses a frame only after the container index: read an AVI's first frame header
@@ -146,7 +148,7 @@ def render(
         "StartTime": seconds(None if totals.start is None else Fraction(totals.start, 1_000_000)),
         "Bitrate": totals.bitrate,
         "StreamCount": len(streams) + _unlisted_streams(facts),
-        "ProgramCount": len(facts.inspection.of_type("Menu")) if facts.container.programs == "menus" else 0,
+        "ProgramCount": _programs(facts),
         "VideoWidth": videos[0].get("Width") if videos else None,
         "VideoHeight": videos[0].get("Height") if videos else None,
         **general_tags(facts),
@@ -297,6 +299,14 @@ def _header_duration(facts: Facts) -> Fraction | None:
         milliseconds = exact(facts.general.duration)
         return milliseconds / 1000 if milliseconds is not None else None
     return None
+
+
+def _programs(facts: Facts) -> int:
+    """ffprobe's nb_programs: an MPEG-TS file's PAT entries (MediaInfo lists a program as a Menu only
+    when an SDT names it, which GStreamer's and many cameras' muxers do not write)."""
+    if facts.container.programs != "menus":
+        return 0
+    return facts.ts_programs if facts.ts_programs is not None else len(facts.inspection.of_type("Menu"))
 
 
 def _unlisted_streams(facts: Facts) -> int:
