@@ -150,6 +150,8 @@ def mp4(trace: str) -> Mp4Movie:
         elif box == "elst" and key == "Track duration":
             edit_duration = number
         elif box == "elst" and key == "Media time" and edit_duration is not None:
+            if number in (0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF):  # MediaInfo prints an empty edit's -1 unsigned
+                number = -1
             track.edits.append((edit_duration, number if number is not None else 0))
             edit_duration = None
         elif key in _REORDER_KEYS and track.reorder is None:
