@@ -67,6 +67,8 @@ def _tag_value(track: Track, kind: str, codec: str | None, scheme: str) -> int |
         if kind == "audio" or scheme == "wave":
             return _hex(codec_id.split("-")[0])
         return fourcc_value(codec_id[:4]) if codec_id else None
+    if scheme == "ogg":  # an OGM video stream header carries a fourcc; Ogg's own codecs have none
+        return fourcc_value(codec_id) if kind == "video" and len(codec_id) == 4 else 0
     if scheme == "aiff":  # AIFF-C's compression type, AIFF none
         return fourcc_value(codec_id) if len(codec_id) == 4 else 0
     if scheme == "au":  # the header's encoding number

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from pymediainfo import Track
 
-from . import asf, au, avi, boxes, ebml, mp4, probe_window, trace, wav, wavpack
+from . import asf, au, avi, boxes, ebml, mp4, ogg, probe_window, trace, wav, wavpack
 from .containers import Container
 from .mediainfo import Inspection, inspect
 from .sniff import image_parser
@@ -43,6 +43,7 @@ class Facts:
     ps_order: list[str] = field(default_factory=list)  # MPEG-PS stream ids as they first appear
     asf: asf.AsfTiming | None = None
     ts_programs: int | None = None  # MPEG-TS: the programs of the first PAT
+    ogg_video_frames: dict[int, int] = field(default_factory=dict)  # Ogg serial -> last granule as frames
     avi_headers: list[avi.AudioHeader] = field(default_factory=list)  # AVI audio strh, in stream order
     matroska_tick: Fraction = Fraction(1, 1000)  # Matroska TimestampScale: its streams' time base
     matroska_duration: Fraction | None = None  # Segment Info's Duration, in seconds
@@ -80,6 +81,8 @@ class Facts:
         if container.name == "wv" and (samples := wavpack.total_samples(read_range)):
             for track in inspection.of_type("Audio"):
                 wavpack.describe(track, samples)
+        if container.name == "ogg" and inspection.of_type("Video"):
+            facts.ogg_video_frames = ogg.video_lengths(read_range, size)
         if container.name == "avi":
             facts.avi_headers = avi.audio_headers(read_range, size)
         if container.name == "asf":

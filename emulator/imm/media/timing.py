@@ -75,9 +75,11 @@ def stream_timing(track: Track, kind: str, codec: str | None, facts: Facts) -> S
     timing.time_base = _time_base(track, kind, codec, facts)
     if timing.time_base is None:
         return timing
-    start = _START[container.start](track, kind, codec, facts)
+    # an MPEG stream whose packets carry no timestamps (none in the tail) has no times for ffprobe
+    untimed = container.name in ("mpeg", "mpegts") and not facts.last_pts
+    start = None if untimed else _START[container.start](track, kind, codec, facts)
     timing.start = None if start is None else rescale(start, timing.time_base)
-    if container.reports(container.stream_duration, kind, codec):
+    if container.reports(container.stream_duration, kind, codec) and not untimed:
         timing.duration = _duration(track, kind, codec, facts, timing.time_base)
     if container.reports(container.stream_bitrate, kind, codec):
         timing.bitrate = _bitrate(track, kind, codec, facts)
@@ -270,6 +272,10 @@ def _duration_seconds(track: Track, kind: str, codec: str | None, facts: Facts, 
         end = _last_packet_end(track, Fraction(1) / fps, facts) if fps else None
         if end is not None:
             return end
+    serial = integer(track.track_id)
+    if kind == "video" and name == "ogg" and serial is not None and serial in facts.ogg_video_frames:
+        fps = frame_rate(track)  # ogg_get_length: the last granule, as frames
+        return facts.ogg_video_frames[serial] / fps if fps else None
     if kind == "video" and name == "avi":
         frames, fps = integer(track.frame_count), frame_rate(track)
         if frames and fps:
