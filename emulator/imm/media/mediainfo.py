@@ -40,10 +40,16 @@ def inspect(
     trace_text, report = workers.current().parse(
         reader, size, trace=trace, deadline=deadline, jump=jump, parser=parser
     )
-    parsed = tracks_of(report)
+    try:
+        parsed = tracks_of(report)
+    except ElementTree.ParseError:  # a report MediaInfo could not write as XML: nothing to trust in it
+        return Inspection(None, [], trace_text)
     general = next((track for track in parsed if track.track_type == "General"), None)
     tracks = [track for track in parsed if track.track_type != "General"]
     return Inspection(general, tracks, trace_text)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class _Track(Track):
@@ -59,7 +65,8 @@ class _Track(Track):
 def tracks_of(report: str) -> list[Track]:
     """The tracks of an OLDXML report, as ``pymediainfo.MediaInfo(report, "replace").tracks`` builds them
     (names lower-cased, repeated elements in ``other_<name>``, an int first where one of them is)."""
-    root = ElementTree.fromstring(report.encode("utf-8", "replace"))
+    # MediaInfo copies tag text as it finds it: control characters are not XML
+    root = ElementTree.fromstring(_NOT_XML.sub("\ufffd", report).encode("utf-8", "replace"))
     tracks: list[Track] = []
     names = _NAMES
     for element in root.iterfind("track" if root.tag == "File" else "File/track"):

@@ -10,13 +10,15 @@ from typing import Any
 
 
 def number(raw: Any) -> float | None:
-    """MediaInfo values arrive as str or int; '' and garbage mean absent."""
+    """MediaInfo values arrive as str or int; '', garbage and non-finite values (a mangled header's
+    'inf') mean absent."""
     if raw is None or raw == "":
         return None
     try:
-        return float(str(raw).split(" / ")[0])
+        value = float(str(raw).split(" / ")[0])
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def integer(raw: Any) -> int | None:
