@@ -206,6 +206,11 @@ $FF -f lavfi -i "$(mono 22050 1)" -c:a libmp3lame -b:a 32k -id3v2_version 4 $EXA
 $FF -f lavfi -i "anoisesrc=d=4:r=22050:a=0.2:seed=7" -f lavfi -i "$(mono 22050 4)" -filter_complex "amix,volume=2" \
   -ac 1 -c:a libmp3lame -q:a 6 -write_xing 0 $EXACT mp3_vbr_no_xing.mp3
 
+# --- fragmented MP4: CMAF with a global segment index (sidx) and an mfra, as DASH packagers write --------
+$FF -f lavfi -i "$(vid 160x120 30 2)" -f lavfi -i "$(mono 44100 2)" $X264 -crf 40 -g 30 -pix_fmt yuv420p \
+  -c:a aac -b:a 32k $EXACT -f mp4 -movflags cmaf+frag_keyframe+empty_moov+default_base_moof+global_sidx \
+  mp4_cmaf_sidx.mp4
+
 # --- HLS: a VOD playlist with three MPEG-TS segments ---------------------------------------------------------
 mkdir -p hls
 $FF -f lavfi -i "$(vid 426x240 25 6)" -f lavfi -i "$(mono 48000 6)" \

@@ -26,7 +26,9 @@ def audio_fields(track: Track, codec: str | None, facts: Facts) -> dict[str, Any
 def sample_format(track: Track, codec: str | None, facts: Facts | None = None) -> str | None:
     codec = codec or ""
     names = table("audio")
-    declared_mp3 = facts is not None and facts.container.name in names["mp3_declared_containers"]
+    declared_mp3 = facts is not None and (
+        facts.container.name in names["mp3_declared_containers"] or facts.ps_stream_map
+    )  # a program stream map declares MPEG audio (stream type 3 or 4) as MP3 too
     if declared_mp3 and codec in ("mp1", "mp2"):
         # these demuxers declare MPEG audio as MP3, so probing opens the float MP3 decoder; its parser
         # renames the codec to mp2/mp1 afterwards, but the float sample format stays
@@ -37,7 +39,9 @@ def sample_format(track: Track, codec: str | None, facts: Facts | None = None) -
     bits = integer(track.bit_depth) or 16
     if codec.startswith("pcm_f"):
         return "flt" if bits == 32 else "dbl"
-    if codec == "flac" or codec.startswith("pcm_"):
+    if codec == "flac":  # the decoder widens 8-bit samples to 16
+        return "s16" if bits <= 16 else "s32"
+    if codec.startswith("pcm_"):
         return {8: "u8", 16: "s16"}.get(bits, "s32")
     if codec == "alac":
         return "s16p" if bits == 16 else "s32p"

@@ -17,6 +17,7 @@ class AudioHeader:
     time_base: Fraction
     length: int
     sample_size: int
+    byte_rate: int = 0  # the strf WAVEFORMATEX's nAvgBytesPerSec: ffprobe's bit rate, x 8
 
     @property
     def duration(self) -> Fraction | None:
@@ -35,7 +36,12 @@ def audio_headers(read: Callable[[int, int], bytes], size: int) -> list[AudioHea
         if body[:4] == b"auds":
             scale, rate, _start, length = struct.unpack("<IIII", body[20:36])
             sample_size = struct.unpack("<I", body[44:48])[0]
+            strf = at + 8 + struct.unpack("<I", head[at + 4 : at + 8])[0]
+            strf += strf & 1
+            byte_rate = 0
+            if head[strf : strf + 4] == b"strf" and strf + 20 <= len(head):
+                byte_rate = struct.unpack("<I", head[strf + 16 : strf + 20])[0]
             if scale and rate:
-                found.append(AudioHeader(Fraction(scale, rate), length, sample_size))
+                found.append(AudioHeader(Fraction(scale, rate), length, sample_size, byte_rate))
         at = head.find(b"strh", at + 8)
     return found

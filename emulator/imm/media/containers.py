@@ -7,6 +7,8 @@ from functools import cache
 
 from .tables import demuxer_long_name, table
 
+MOV = "mov,mp4,m4a,3gp,3g2,mj2"
+
 
 @dataclass(frozen=True)
 class Container:

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from pymediainfo import Track
 
-from . import asf, au, avi, boxes, ebml, mp4, ogg, probe_window, trace, wav, wavpack
+from . import asf, au, avi, boxes, ebml, mp3, mp4, ogg, probe_window, trace, wav, wavpack
 from .containers import Container
 from .mediainfo import Inspection, inspect
 from .sniff import image_parser
@@ -41,8 +41,10 @@ class Facts:
     creation_us: int | None = None  # Matroska DateUTC in microseconds since 1970, as ffprobe keeps it
     wav_byte_rate: int | None = None  # the fmt chunk's nAvgBytesPerSec
     ps_order: list[str] = field(default_factory=list)  # MPEG-PS stream ids as they first appear
+    ps_stream_map: bool = False  # MPEG-PS: a program stream map (PSM) precedes the streams
     asf: asf.AsfTiming | None = None
     ts_programs: int | None = None  # MPEG-TS: the programs of the first PAT
+    mp3_encoder_tag: bool | None = None  # the Xing/Info frame names its encoder (None: no such frame)
     ogg_video_frames: dict[int, int] = field(default_factory=dict)  # Ogg serial -> last granule as frames
     avi_headers: list[avi.AudioHeader] = field(default_factory=list)  # AVI audio strh, in stream order
     matroska_tick: Fraction = Fraction(1, 1000)  # Matroska TimestampScale: its streams' time base
@@ -97,6 +99,7 @@ class Facts:
                 facts.read_picture(picture, read_range)
         if container.name == "mp3":
             facts.mp3_window = probe_window.mp3_window(read_range, size)
+            facts.mp3_encoder_tag = mp3.encoder_tag(read_range)
         elif container.name == "aac":
             facts.adts_frames = probe_window.adts_frame_lengths(read_range, size)
         return facts
@@ -113,17 +116,25 @@ class Facts:
 
     def _read_fragments(self, read_range: Callable[[int, int], bytes]) -> None:
         """A fragmented file's samples are in its moof boxes: each track lasts, counts and weighs as they
-        say (mov.c reads them all when it opens a seekable file)."""
+        say (mov.c reads them all when it opens a seekable file, or only the first where a segment index
+        covering the file stands for the rest)."""
         assert self.movie is not None
-        for track_id, totals in mp4.fragments(read_range, self.size).tracks.items():
+        found = mp4.fragments(read_range, self.size)
+        for track_id, totals in found.tracks.items():
             track = self.movie.tracks.get(track_id)
             if track is None or not totals.samples:
                 continue
             track.media_duration = max(track.media_duration or 0, totals.end)
+            if track_id in found.indexed and track.timescale:
+                scale, length = found.indexed[track_id]
+                track.media_duration = length * track.timescale // scale
+                if totals.first_pts is not None:  # decoded from the index's earliest time, not the tfdt
+                    earliest = found.earliest[track_id] * track.timescale // scale
+                    totals.first_pts += earliest - totals.first_decode
             track.stts_duration += totals.duration
             track.stts_samples += totals.samples
             track.sample_bytes = (track.sample_bytes or 0) + totals.size
-            track.first_pts = totals.first_pts
+            track.first_pts = None if totals.first_pts is None else totals.first_pts + totals.dts_shift
 
     def _read_matroska(self, read_range: Callable[[int, int], bytes]) -> None:
         date, scale, duration = ebml.segment_info(read_range, self.size)

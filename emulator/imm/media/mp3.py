@@ -73,6 +73,23 @@ def xing(read_range: Callable[[int, int], bytes], size: int) -> Mp3Facts | None:
     return Mp3Facts()
 
 
+def encoder_tag(read_range: Callable[[int, int], bytes]) -> bool | None:
+    """Whether the first frame's Xing/Info header carries an encoder tag (LAME, Lavf, Lavc), which
+    mp3dec takes the encoder delay from (the stream then starts after it); None: no Xing/Info frame."""
+    at = first_frame(read_range)
+    frame = None if at is None else _frame(read_range(at, 4))
+    if at is None or frame is None:
+        return None
+    version, mode, length = frame
+    data = read_range(at + 4, length - 4)
+    offset = (17 if mode == 3 else 32) if version == 3 else (9 if mode == 3 else 17)
+    if data[offset : offset + 4] not in (b"Xing", b"Info") or len(data) < offset + 8:
+        return None
+    flags = struct.unpack(">I", data[offset + 4 : offset + 8])[0]
+    fields = 8 + 4 * bool(flags & 1) + 4 * bool(flags & 2) + 100 * bool(flags & 4) + 4 * bool(flags & 8)
+    return data[offset + fields : offset + fields + 4] in (b"LAME", b"Lavf", b"Lavc")
+
+
 def _xing(data: bytes, offset: int) -> Mp3Facts | None:
     flags = struct.unpack(">I", data[offset + 4 : offset + 8])[0]
     frames, file_size = bool(flags & 1), bool(flags & 2)

@@ -28,12 +28,21 @@ class TrackFragments:
     end: int = 0  # decode time after the last sample (mov.c's track_end, which becomes its duration)
     size: int = 0  # sample bytes
     first_pts: int | None = None  # decode time plus composition offset of the first sample
+    first_decode: int = 0  # the decode time of the first sample (its fragment's tfdt)
+    dts_shift: int = 0  # the most negative composition offset, negated: mov.c delays every pts by it
 
 
 @dataclass
 class Fragments:
     tracks: dict[int, TrackFragments] = field(default_factory=dict)
     complete: bool = True
+    # track -> (time scale, duration) of its segment index (sidx). Where one precedes the fragments,
+    # mov.c trusts the index: a track lasts what it says, and only the first fragment is read while
+    # opening (so the bit rate counts that fragment's bytes over the whole duration).
+    indexed: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # track -> its index's earliest presentation time: mov.c decodes the first fragment from there
+    # (not from its tfdt)
+    earliest: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -66,6 +75,11 @@ def fragments(read: Read, size: int) -> Fragments:
             break  # not a box: the rest is not MP4 structure
         if kind == b"moov" and length <= MAX_MOOV:
             defaults = _trex_defaults(read(offset + start, length - start))
+        elif kind == b"sidx" and not found.tracks:
+            index = _read_sidx(read(offset + start, min(length - start, MAX_MOOF)), offset + length)
+            if index is not None and index[3] in (size, size - _mfra_size(read, size)):
+                found.indexed[index[0]] = (index[1], index[2])  # mov.c: it reaches the end (or the mfra)
+                found.earliest[index[0]] = index[4]
         elif kind == b"moof":
             if length > MAX_MOOF:
                 found.complete = False
@@ -75,8 +89,40 @@ def fragments(read: Read, size: int) -> Fragments:
                     found.complete = False
                     break
                 _read_moof(body, defaults, found.tracks)
+                if found.indexed:
+                    break  # the index stands for the rest
         offset += length
     return found
+
+
+def _mfra_size(read: Read, size: int) -> int:
+    """The size of a trailing mfra, as its mfro's last field states it (0 if none)."""
+    tail = read(max(0, size - 4), 4)
+    return struct.unpack(">I", tail)[0] if len(tail) == 4 else 0
+
+
+def _read_sidx(body: bytes, end: int) -> tuple[int, int, int, int, int] | None:
+    """A segment index box (its payload, ending at file offset ``end``): (track, time scale, sum of its
+    subsegment durations, the file offset where the last subsegment it references ends, the earliest
+    presentation time)."""
+    if len(body) < 12:
+        return None
+    reference, timescale = struct.unpack_from(">II", body, 4)
+    at = 20 if body[0] == 0 else 28
+    if len(body) < at + 4 or not timescale:
+        return None
+    earliest, first = struct.unpack_from(">II" if body[0] == 0 else ">QQ", body, 12)
+    count = struct.unpack_from(">H", body, at + 2)[0]
+    entries = body[at + 4 : at + 4 + 12 * count]
+    rows = list(struct.iter_unpack(">III", entries[: len(entries) // 12 * 12]))
+    sizes = sum(size & 0x7FFFFFFF for size, _duration, _sap in rows)
+    return (
+        reference,
+        timescale,
+        sum(duration for _size, duration, _sap in rows),
+        end + first + sizes,
+        earliest,
+    )
 
 
 def _children(data: bytes) -> Iterator[tuple[bytes, bytes]]:
@@ -145,7 +191,7 @@ def _read_trun(body: bytes, track: TrackFragments, default_duration: int, defaul
     present = [(flags & bit) != 0 for bit in (0x100, 0x200, 0x400, 0x800)]
     if not any(present):  # every sample takes the defaults
         if count and track.first_pts is None:
-            track.first_pts = track.end
+            track.first_pts = track.first_decode = track.end
         track.samples += count
         track.end += count * default_duration
         track.duration += count * default_duration
@@ -160,6 +206,9 @@ def _read_trun(body: bytes, track: TrackFragments, default_duration: int, defaul
     durations = columns.get("duration") or (default_duration,) * count
     if count and track.first_pts is None:
         track.first_pts = track.end + (columns["offset"][0] if "offset" in columns else 0)
+        track.first_decode = track.end
+    if "offset" in columns:
+        track.dts_shift = max(track.dts_shift, -min(columns["offset"]))
     total = sum(durations)
     track.end += total
     track.duration += total

@@ -20,7 +20,7 @@ from pymediainfo import Track
 from ...errors import ImmError
 from . import aiff, ebml, flac, geo, mp3, pes, shape, workers
 from .cache import ANSWERS, AnswerCache
-from .containers import Container, container_for
+from .containers import MOV, Container, by_name, container_for
 from .facts import Facts
 from .general import general_tags, position
 from .jpeg import avi_chroma
@@ -102,7 +102,8 @@ def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUD
         if container.name == "aiff":
             facts.aiff_frames = aiff.sample_frames(reader.range, source.size)
         if container.name == "mpeg":  # ffprobe indexes a program stream's streams as they first appear
-            facts.ps_order = pes.program_stream_order(reader.range(0, min(pes.HEAD, source.size)))
+            head = reader.range(0, min(pes.HEAD, source.size))
+            facts.ps_order, facts.ps_stream_map = pes.program_stream_order(head), b"\0\0\1\xbc" in head
             for track in inspection.of_type("Video", "Audio", "Text"):
                 if str(track.track_id) in facts.ps_order:
                     setattr(track, "streamorder", str(facts.ps_order.index(str(track.track_id))))  # noqa: B010
@@ -167,8 +168,10 @@ def render(
     )
 
 
-def _supported(source: MediaSource, mediainfo_format: str | None) -> Container:
+def _supported(source: MediaSource, mediainfo_format: str | None, head: bytes) -> Container:
     container = container_for(mediainfo_format)
+    if container is None and head[4:8] == b"ftyp":  # MediaInfo names an ISO brand it does not know
+        container = by_name(MOV)  # (iso6 for CMAF, kddi...) by the brand: it is the mov demuxer's
     if container is None:
         what = (
             f"is {mediainfo_format} data, not a supported media format"
@@ -198,13 +201,13 @@ def _inspect(
         # the content looked like one format but its parser found nothing: let MediaInfo try them all
         parser, known, trace = "", None, _wants_trace(head)
         inspection = inspect(reader, source.size, trace=trace, deadline=deadline, jump=jump)
-    container = _supported(source, inspection.general.format if inspection.general else None)
+    container = _supported(source, inspection.general.format if inspection.general else None, head)
     if known is not None and container.name != known[0]:  # not what the bytes promised: trace after all
         known = None
         inspection = inspect(
             reader, source.size, trace=_wants_trace(head), deadline=deadline, jump=jump, parser=parser
         )
-        container = _supported(source, inspection.general.format if inspection.general else None)
+        container = _supported(source, inspection.general.format if inspection.general else None, head)
     inspection.untraced = None if known is None else known[1]
     return inspection, container, parser
 

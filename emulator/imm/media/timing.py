@@ -142,10 +142,11 @@ def _start_zero(track: Track, kind: str, codec: str | None, facts: Facts) -> Fra
 
 def _start_mp4(track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
     info = facts.mp4_track(track)
+    if info and info.first_pts is not None and info.timescale:
+        # fragments: the first sample's presentation time (mov.c applies no edit list to fragments)
+        return Fraction(info.first_pts, info.timescale)
     if info and info.edits and info.edits[0][1] == -1 and facts.movie and facts.movie.timescale:
         return Fraction(info.edits[0][0], facts.movie.timescale)  # an empty edit delays the track
-    if info and not info.edits and info.first_pts and info.timescale:  # fragments: the first sample's pts
-        return Fraction(info.first_pts, info.timescale)
     return Fraction(0)
 
 
@@ -163,7 +164,11 @@ def _start_delay(track: Track, kind: str, codec: str | None, facts: Facts) -> Fr
 
 def _start_mp3(track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
     rate = sample_rate(track)
-    primed = facts.mp3.xing if facts.mp3 else "LAME" in str(track.writing_library or "")
+    tagged = facts.mp3_encoder_tag  # a Xing/Info frame: primed only if it names its encoder
+    if tagged is not None:
+        primed = tagged
+    else:
+        primed = facts.mp3.xing if facts.mp3 else "LAME" in str(track.writing_library or "")
     return Fraction(LAME_PRIMING, rate) if primed and rate else Fraction(0)
 
 
@@ -294,12 +299,14 @@ def _bitrate(track: Track, kind: str, codec: str | None, facts: Facts) -> int | 
         info = facts.mp4_track(track)
         size = (info.sample_bytes if info else None) or size
         if info and info.timescale and info.stts_duration and size:
-            if info.sample_bytes:  # fragments: mov.c rescales, rounding to nearest
-                return rescale(Fraction(size * 8 * info.timescale, info.stts_duration), Fraction(1))
+            if info.sample_bytes and info.media_duration:  # fragments: the bytes read over the duration
+                return rescale(Fraction(size * 8 * info.timescale, info.media_duration), Fraction(1))
             return size * 8 * info.timescale // info.stts_duration  # sample tables: mov.c truncates
         return stated
     if name == "avi" and kind == "video":
         return _avi_bitrate(track, size) or stated
+    if name == "avi" and (header := facts.avi_audio(track)) is not None and header.byte_rate:
+        return header.byte_rate * 8  # the WAVEFORMATEX's, as avidec keeps it
     if name == "wav" and kind == "audio":
         return _wav_bitrate(track, codec, facts) or stated
     if name == "flv":  # flvdec: onMetaData kbit/s * 1024 (MediaInfo prints 3 decimals)
