@@ -27,6 +27,13 @@ class Inspection:
     trace: str = ""
     untraced: Callable[..., object] | None = None  # adds to the facts what was read without the trace
 
+    @classmethod
+    def of(cls, report: str, trace: str = "") -> Inspection:
+        """The inspection an OLDXML report describes (one written for a format MediaInfo cannot read)."""
+        parsed = tracks_of(report)
+        general = next((track for track in parsed if track.track_type == "General"), None)
+        return cls(general, [track for track in parsed if track.track_type != "General"], trace)
+
     def of_type(self, *kinds: str) -> list[Track]:
         return [track for track in self.tracks if track.track_type in kinds]
 

@@ -18,7 +18,7 @@ from typing import Any
 from pymediainfo import Track
 
 from ...errors import ImmError
-from . import aiff, ebml, flac, geo, mp3, pes, shape, workers
+from . import aiff, ebml, flac, geo, mp3, pes, shape, wav, workers
 from .cache import ANSWERS, AnswerCache
 from .containers import MOV, Container, by_name, container_for
 from .facts import Facts
@@ -201,6 +201,10 @@ def _inspect(
         # the content looked like one format but its parser found nothing: let MediaInfo try them all
         parser, known, trace = "", None, _wants_trace(head)
         inspection = inspect(reader, source.size, trace=trace, deadline=deadline, jump=jump)
+    if not (inspection.general and inspection.general.format) and (
+        rifx := wav.rifx_report(reader.range, source.size)
+    ):
+        inspection = Inspection.of(rifx)  # big-endian WAVE: MediaInfo cannot, ffprobe can
     container = _supported(source, inspection.general.format if inspection.general else None, head)
     if known is not None and container.name != known[0]:  # not what the bytes promised: trace after all
         known = None

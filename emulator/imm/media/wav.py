@@ -83,3 +83,34 @@ def byte_rate(read: Callable[[int, int], bytes], size: int) -> int | None:
             return struct.unpack("<I", header[16:20])[0] if len(header) >= 20 else None
         offset += 8 + length + (length & 1)
     return None
+
+
+def rifx_report(read: Callable[[int, int], bytes], size: int) -> str | None:
+    """A big-endian WAVE file (RIFX), which MediaInfo does not parse, as the OLDXML report MediaInfo
+    would give for its PCM stream. ffprobe 5.1 reads it, and names its samples little-endian: so does
+    this (the codec is decided from the bit depth alone)."""
+    head = read(0, min(4096, size))
+    if head[:4] != b"RIFX" or head[8:12] != b"WAVE":
+        return None
+    offset, fmt, data = 12, None, None
+    while offset + 8 <= len(head) and (fmt is None or data is None):
+        kind, length = struct.unpack(">4sI", head[offset : offset + 8])
+        if kind == b"fmt " and offset + 24 <= len(head):
+            fmt = struct.unpack(">HHIIHH", head[offset + 8 : offset + 24])
+        elif kind == b"data":
+            data = min(length, size - offset - 8)
+        offset += 8 + length + (length & 1)
+    if fmt is None or data is None or fmt[0] != 1 or not fmt[1] or not fmt[2] or not fmt[5] or fmt[5] % 8:
+        return None
+    _tag, channels, rate, _byte_rate, _align, bits = fmt
+    frames = data // (channels * bits // 8)
+    audio = {  # OLDXML's element names
+        "Format": "PCM", "Codec_ID": "1", "Bit_depth": bits, "Channel_s_": channels, "Sampling_rate": rate,
+        "Samples_count": frames, "Duration": frames * 1000 / rate, "Bit_rate": rate * channels * bits,
+        "Format_Settings__Sign": "Signed", "Stream_size": data,
+    }  # fmt: skip
+    fields = "".join(f"<{name}>{value}</{name}>" for name, value in audio.items())
+    return (
+        '<Mediainfo><File><track type="General"><Format>Wave</Format></track>'
+        f'<track type="Audio">{fields}</track></File></Mediainfo>'
+    )
