@@ -15,6 +15,7 @@ from imm_emulator.imm.media.facts import Facts
 from imm_emulator.imm.media.jpeg import avi_chroma
 from imm_emulator.imm.media.mediainfo import inspect
 from imm_emulator.imm.media.reader import BoundedReader
+from imm_emulator.imm.media.readers import read_facts
 from imm_emulator.imm.media.source import FileSource
 from imm_emulator.imm.media.trace import VideoTiming, jpeg_chroma, vui
 from tests.media.golden import FIXTURES
@@ -25,7 +26,8 @@ def _opened(path: Path) -> tuple[BoundedReader, Facts]:
     reader = BoundedReader(path.open("rb"), size, budget=8 << 20, deadline=time.monotonic() + 10)
     deadline = time.monotonic() + 10
     inspection = inspect(reader, size, trace=False, deadline=deadline, jump=True, parser="MpegTs")
-    return reader, Facts.read(container_for(inspection.general.format), inspection, size, reader.range)
+    facts = Facts(container_for(inspection.general.format), inspection.general, inspection, size)
+    return reader, read_facts(facts, reader.range)
 
 
 @pytest.mark.parametrize("name", ["ts_h264_aac.ts", "ts_hevc_ac3.ts"])

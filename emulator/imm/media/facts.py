@@ -1,5 +1,5 @@
 """Everything known about one probed file while its answer is built: MediaInfo's report, the demuxer
-ffprobe would use, and the facts read from MediaInfo's trace."""
+ffprobe would use, and the facts its container's reader (readers.py) took from the trace and bytes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from pymediainfo import Track
 
-from . import asf, au, avi, boxes, ebml, mp3, mp4, ogg, probe_window, trace, wav, wavpack
+from . import asf, avi, trace
 from .containers import Container
 from .mediainfo import Inspection, inspect
 from .sniff import image_parser
@@ -50,104 +50,6 @@ class Facts:
     matroska_tick: Fraction = Fraction(1, 1000)  # Matroska TimestampScale: its streams' time base
     matroska_duration: Fraction | None = None  # Segment Info's Duration, in seconds
     attached_pictures: int = 0  # Matroska attachments shown as video streams (the rest are attachments)
-
-    @classmethod
-    def read(
-        cls, container: Container, inspection: Inspection, size: int, read_range: Callable[[int, int], bytes]
-    ) -> Facts:
-        assert inspection.general is not None
-        facts = cls(container, inspection.general, inspection, size)
-        text = inspection.trace
-        if text:
-            if container.time_base == "mp4":
-                facts.movie = trace.mp4(text)
-                facts._read_boxes(text, read_range)
-                if facts.movie.fragmented:
-                    facts._read_fragments(read_range)
-                for cover in trace.mp4_covers(text):
-                    facts.read_picture(cover, read_range)
-            elif container.name == "flv":
-                facts.flv = trace.flv(text)
-            elif container.name == "mp3":
-                facts.mp3 = trace.mp3(text)
-            elif container.name == "ogg":
-                facts.ogg_granule = trace.ogg_last_granule(text)
-            elif container.name == "flac":
-                facts._read_cover(text, read_range)
-            facts.video_timing = trace.vui(text)
-        if container.name == "matroska,webm":
-            facts._read_matroska(read_range)
-        if container.name == "au" and (found := au.header(read_range, size)):
-            for track in inspection.of_type("Audio"):
-                au.describe(track, found)
-        if container.name == "wv" and (samples := wavpack.total_samples(read_range)):
-            for track in inspection.of_type("Audio"):
-                wavpack.describe(track, samples)
-        if container.name == "ogg" and inspection.of_type("Video"):
-            facts.ogg_video_frames = ogg.video_lengths(read_range, size)
-        if container.name == "avi":
-            facts.avi_headers = avi.audio_headers(read_range, size)
-        if container.name == "asf":
-            facts.asf = asf.timing(read_range, size, len(inspection.of_type("Video", "Audio", "Text")))
-        if container.name == "swf":  # the movie's frame rate is the video's (swfdec: 1/frame rate)
-            for track in inspection.of_type("Video"):
-                if not track.frame_rate:
-                    setattr(track, "frame_rate", inspection.general.frame_rate)  # noqa: B010 (Track is untyped)
-        if container.name == "wav":
-            facts.wav_byte_rate = wav.byte_rate(read_range, size)
-            for picture in wav.id3_pictures(read_range, size):
-                facts.read_picture(picture, read_range)
-        if container.name == "mp3":
-            facts.mp3_window = probe_window.mp3_window(read_range, size)
-            facts.mp3_encoder_tag = mp3.encoder_tag(read_range)
-        elif container.name == "aac":
-            facts.adts_frames = probe_window.adts_frame_lengths(read_range, size)
-        return facts
-
-    def _read_boxes(self, text: str, read_range: Callable[[int, int], bytes]) -> None:
-        for name, (offset, length) in trace.payloads(text, {"loci", "dOps"}).items():
-            if length > boxes.READ_LIMIT:
-                continue
-            payload = read_range(offset, length)
-            if name == "loci":
-                self.location = boxes.loci_position(payload)
-            else:
-                self.opus_channels = boxes.opus_channels(payload)
-
-    def _read_fragments(self, read_range: Callable[[int, int], bytes]) -> None:
-        """A fragmented file's samples are in its moof boxes: each track lasts, counts and weighs as they
-        say (mov.c reads them all when it opens a seekable file, or only the first where a segment index
-        covering the file stands for the rest)."""
-        assert self.movie is not None
-        found = mp4.fragments(read_range, self.size)
-        for track_id, totals in found.tracks.items():
-            track = self.movie.tracks.get(track_id)
-            if track is None or not totals.samples:
-                continue
-            track.media_duration = max(track.media_duration or 0, totals.end)
-            if track_id in found.indexed and track.timescale:
-                scale, length = found.indexed[track_id]
-                track.media_duration = length * track.timescale // scale
-                if totals.first_pts is not None:  # decoded from the index's earliest time, not the tfdt
-                    earliest = found.earliest[track_id] * track.timescale // scale
-                    totals.first_pts += earliest - totals.first_decode
-            track.stts_duration += totals.duration
-            track.stts_samples += totals.samples
-            track.sample_bytes = (track.sample_bytes or 0) + totals.size
-            track.first_pts = None if totals.first_pts is None else totals.first_pts + totals.dts_shift
-
-    def _read_matroska(self, read_range: Callable[[int, int], bytes]) -> None:
-        date, scale, duration = ebml.segment_info(read_range, self.size)
-        self.matroska_tick = Fraction(scale, 1_000_000_000)
-        if duration is not None:  # matroskadec: Duration x TimestampScale, in microseconds (truncated)
-            self.matroska_duration = Fraction(int(duration * scale / 1000), 1_000_000)
-        if date is not None:  # matroskadec: date_utc / 1000 (C division) + 2001-01-01 in microseconds
-            self.creation_us = (date // 1000 if date >= 0 else -(-date // 1000)) + 978_307_200_000_000
-        for mime, offset, length in ebml.attached_images(read_range, self.size):
-            self.attached_pictures += self.read_picture(trace.Picture(mime, offset, length), read_range)
-
-    def _read_cover(self, text: str, read_range: Callable[[int, int], bytes]) -> None:
-        self.read_picture(trace.flac_picture(text), read_range)
 
     def read_picture(self, picture: trace.Picture | None, read_range: Callable[[int, int], bytes]) -> int:
         """A FLAC PICTURE or a Matroska image attachment: ffprobe shows it as an attached-picture stream;

@@ -18,7 +18,7 @@ from typing import Any
 from pymediainfo import Track
 
 from ...errors import ImmError
-from . import aiff, ebml, flac, geo, mp3, pes, shape, wav, workers
+from . import flac, geo, mp3, pes, shape, wav, workers
 from .cache import ANSWERS, AnswerCache
 from .containers import MOV, Container, by_name, container_for
 from .facts import Facts
@@ -26,10 +26,11 @@ from .general import general_tags, position
 from .jpeg import avi_chroma
 from .mediainfo import Inspection, inspect
 from .reader import BoundedReader
+from .readers import read_facts
 from .sniff import parser_for
 from .source import MediaSource
 from .streams import Stream, build_streams, describe
-from .timing import Totals, container_totals, frame_rate
+from .timing import Totals, container_totals
 from .trace import jpeg_chroma, vui
 from .values import exact, seconds
 from .workers import Workers
@@ -94,26 +95,12 @@ def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUD
     try:
         reader = BoundedReader(raw, source.size, budget=byte_budget, deadline=deadline)
         inspection, container, parser = _inspect(source, reader, deadline)
-        facts = Facts.read(container, inspection, source.size, reader.range)
+        assert inspection.general is not None
+        facts = read_facts(Facts(container, inspection.general, inspection, source.size), reader.range)
         if inspection.untraced is not None:
             inspection.untraced(facts)
-        if container.name == "matroska,webm" and any(not frame_rate(t) for t in inspection.of_type("Video")):
-            facts.default_durations = ebml.default_durations(reader.range, source.size)
-        if container.name == "aiff":
-            facts.aiff_frames = aiff.sample_frames(reader.range, source.size)
-        if container.name == "mpeg":  # ffprobe indexes a program stream's streams as they first appear
-            head = reader.range(0, min(pes.HEAD, source.size))
-            facts.ps_order, facts.ps_stream_map = pes.program_stream_order(head), b"\0\0\1\xbc" in head
-            for track in inspection.of_type("Video", "Audio", "Text"):
-                if str(track.track_id) in facts.ps_order:
-                    setattr(track, "streamorder", str(facts.ps_order.index(str(track.track_id))))  # noqa: B010
-        if container.name in _FROM_PTS:
+        if container.name in _FROM_PTS:  # the VUI of an MPEG stream needs a traced parse of its head
             _read_video_timing(facts, reader, deadline, parser)
-            tail = reader.range(max(0, source.size - pes.TAIL), min(pes.TAIL, source.size))
-            found = pes.transport_stream(tail) if container.name == "mpegts" else pes.program_stream(tail)
-            if container.name == "mpegts":
-                facts.ts_programs = pes.transport_programs(reader.range(0, min(pes.TS_HEAD, source.size)))
-            facts.last_pts = dict(found.items())  # PIDs (int) or stream ids (str)
         if any(t.format == "JPEG" and not t.chroma_subsampling for t in inspection.of_type("Video")):
             # MediaInfo parses a frame only after the container index: read an AVI's first frame header
             # directly, else trace the whole (rare) MJPEG file
