@@ -17,7 +17,7 @@ from tests.media.golden import FIXTURES, FORMATS, WORLD, agreement, exceptions, 
 CORPORA = {
     "fixtures": (FIXTURES, 0.98, 0.995),
     "world": (WORLD, 0.98, 0.985),
-    "formats": (FORMATS, 0.98, 0.99),
+    "formats": (FORMATS, 0.98, 0.995),
 }
 
 

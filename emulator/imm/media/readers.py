@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 
-from . import aiff, asf, au, avi, boxes, ebml, mp3, mp4, ogg, pes, probe_window, trace, wav, wavpack
+from . import aiff, asf, au, avi, boxes, ebml, mp3, mp4, ogg, pes, probe_window, swf, trace, wav, wavpack
 from .facts import Facts
 from .timing import frame_rate
 
@@ -130,9 +130,15 @@ def _asf(facts: Facts, read: Read, text: str) -> None:
 
 
 def _swf(facts: Facts, read: Read, text: str) -> None:
-    for track in facts.inspection.of_type("Video"):  # the movie's frame rate is the video's (swfdec)
-        if not track.frame_rate:
+    found = swf.streams(read, facts.size)
+    for track in facts.inspection.of_type("Video", "Audio"):
+        kind = track.track_type.lower()
+        if kind == "video" and not track.frame_rate:  # the movie's frame rate is the video's (swfdec)
             setattr(track, "frame_rate", facts.general.frame_rate)  # noqa: B010 (Track is untyped)
+        if kind in found.order:  # swfdec indexes streams as their tags define them
+            setattr(track, "streamorder", str(found.order.index(kind)))  # noqa: B010
+        if kind == "audio" and found.audio_bitrate and not track.bit_rate:
+            setattr(track, "bit_rate", found.audio_bitrate)  # noqa: B010
 
 
 def _mpeg(facts: Facts, read: Read, text: str) -> None:
