@@ -98,6 +98,7 @@ class Mp4Track:
     composition_offsets: bool = False
     sample_bytes: int | None = None  # fragmented files: the bytes of the samples of every fragment
     first_pts: int | None = None  # fragmented files: the first sample's presentation time
+    channel_box: bool = False  # a QuickTime 'chan' (channel layout) box in its sample description
 
 
 @dataclass
@@ -127,6 +128,8 @@ def mp4(trace: str) -> Mp4Movie:
             movie.fragmented = movie.fragmented or box == "mvex"
             if track is not None and box == "ctts":
                 track.composition_offsets = True
+            if track is not None and box == "chan":
+                track.channel_box = True
             continue
         number = _int(value)
         if track is None:

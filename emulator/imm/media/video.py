@@ -122,6 +122,8 @@ def colours(track: Track, codec: str | None) -> dict[str, str | None]:
     if codec == "mjpeg":
         colour_range = "pc"
     space = names["matrix"].get(track.matrix_coefficients) or rules["default_color_space"].get(codec or "")
+    if codec == "vp9" and track.matrix_coefficients == "BT.601":  # VP9's CS_BT_601: FFmpeg's bt470bg
+        space = "bt470bg"
     return {
         "ColorRange": colour_range,
         "ColorSpace": space,
