@@ -171,3 +171,34 @@ def transport_programs(head: bytes) -> int | None:
             return len([number for number in numbers if number != 0])
         return None
     return None
+
+
+AAC_HEAD = 2 * 1024 * 1024  # the part of a transport stream whose AAC frames are averaged
+
+
+def transport_adts_rates(head: bytes, pid: int, sample_rate: int) -> list[int]:
+    """The bit rate of each ADTS frame carried on ``pid`` in ``head``, in order: ffprobe's AAC parser
+    averages them into the stream's bit rate while probing (MediaInfo states none)."""
+    payload = bytearray()
+    start = head.find(b"\x47")
+    for at in range(max(start, 0), len(head) - _TS_PACKET + 1 if start >= 0 else 0, _TS_PACKET):
+        packet = head[at : at + _TS_PACKET]
+        carried = (packet[1] & 0x1F) << 8 | packet[2]
+        if packet[0] != 0x47 or carried != pid or not packet[3] & 0x10:  # not ours, or no payload
+            continue
+        offset = 4 + (1 + packet[4] if packet[3] & 0x20 else 0)
+        data = packet[offset:]
+        if packet[1] & 0x40 and data[:3] == b"\0\0\1" and len(data) > 9:
+            data = data[9 + data[8] :]  # a PES header starts here
+        payload += data
+    rates, at = [], 0
+    while at + 7 <= len(payload):
+        if payload[at] != 0xFF or payload[at + 1] & 0xF6 != 0xF0:
+            at += 1
+            continue
+        length = (payload[at + 3] & 3) << 11 | payload[at + 4] << 3 | payload[at + 5] >> 5
+        if length < 7:
+            break
+        rates.append(length * 8 * sample_rate // 1024)
+        at += length
+    return rates

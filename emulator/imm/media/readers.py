@@ -11,7 +11,9 @@ from fractions import Fraction
 
 from . import aiff, asf, au, avi, boxes, ebml, mp3, mp4, ogg, pes, probe_window, swf, trace, wav, wavpack
 from .facts import Facts
+from .probe_window import running_average
 from .timing import frame_rate
+from .values import integer
 
 Read = Callable[[int, int], bytes]
 
@@ -157,6 +159,14 @@ def _mpegts(facts: Facts, read: Read, text: str) -> None:
     tail = read(max(0, facts.size - pes.TAIL), min(pes.TAIL, facts.size))
     facts.last_pts = dict(pes.transport_stream(tail).items())  # PIDs (int)
     facts.ts_programs = pes.transport_programs(read(0, min(pes.TS_HEAD, facts.size)))
+    aac = [t for t in facts.inspection.of_type("Audio") if t.format == "AAC" and not t.bit_rate]
+    if aac:  # ffprobe's AAC parser averages the frames it probes; MediaInfo states no bit rate
+        head = read(0, min(pes.AAC_HEAD, facts.size))
+        for track in aac:
+            pid, rate = integer(track.track_id), integer(track.sampling_rate)
+            if pid is not None and rate:
+                rates = pes.transport_adts_rates(head, pid, rate)
+                facts.audio_bitrates[pid] = running_average(rates) if rates else 0
 
 
 READERS: dict[str, Callable[[Facts, Read, str], None]] = {
