@@ -23,7 +23,8 @@ SAMPLES = [
     WORLD / name
     for name in (
         "gst_mp4mux_fragmented.mp4", "gst_ismlmux_fragmented.ismv", "mkvmerge_h264_3audio_2subs_cover.mkv",
-        "mencoder_mpeg4_mp3.avi", "real_mutagen_silence_1.wma", "gst_oggmux_theora_vorbis.ogv",
+        "mencoder_mpeg4_mp3.avi", "gst_avimux_mjpeg_pcm.avi", "gst_flvmux_h264_aac.flv",
+        "real_mutagen_silence_1.wma", "gst_oggmux_theora_vorbis.ogv",
         "mplex_dvd_mpeg2_mp2.mpg", "gst_mpegtsmux_h264_aac.ts", "real_mutagen_pcm_u8_id3v23.wav",
         "sox_ms_adpcm.wav", "sox_ulaw.au", "real_mutagen_silence_44_s.wv", "vpxenc_vp8.ivf",
         "real_mutagen_covr_with_name.m4a", "gst_mp4mux_editlist_gap.mp4", "real_scipy_rifx_be_3ch_s24.wav",

@@ -33,6 +33,7 @@ class Facts:
     location: tuple[float, float] | None = None  # from a 3GPP loci box
     opus_channels: tuple[int, int] | None = None
     jpeg_chroma: str | None = None  # MJPEG: MediaInfo omits the chroma subsampling of the frames
+    jpeg_limited_range: bool = False  # MJPEG frames marked 'CS=ITU601' (limited range)
     adts_frames: list[int] = field(default_factory=list)  # the ADTS frame lengths ffprobe's probing reads
     mp3_window: tuple[int, int] | None = None  # ffprobe's probed MP3 bit rate, offset of the first frame
     last_pts: dict[int | str, int] = field(default_factory=dict)  # MPEG-TS PID / PS stream id -> last PTS

@@ -20,6 +20,17 @@ _STANDALONE = {0x01, 0xD8} | set(range(0xD0, 0xD8))  # markers without a length 
 Reader = Callable[[int, int], bytes]
 
 
+def avi_itu601(read_range: Reader, size: int) -> bool:
+    """Whether an AVI's first MJPEG frame declares limited (ITU-R 601) range in a 'CS=ITU601' comment,
+    as FFmpeg's encoder writes for limited-range input: its decoder then outputs yuv*p, range tv."""
+    frame = _first_video_chunk(read_range, size)
+    if frame is None:
+        return False
+    data = read_range(frame[0], min(frame[1], _FRAME_HEAD))
+    scan = data.find(b"\xff\xda")
+    return b"CS=ITU601" in (data if scan < 0 else data[:scan])
+
+
 def avi_chroma(read_range: Reader, size: int) -> str | None:
     """'4:2:2'... of the first video frame of an AVI whose video is MJPEG, or None if not found."""
     frame = _first_video_chunk(read_range, size)

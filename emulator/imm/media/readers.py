@@ -9,7 +9,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 
-from . import aiff, asf, au, avi, boxes, ebml, mp3, mp4, ogg, pes, probe_window, swf, trace, wav, wavpack
+from . import (
+    aiff,
+    asf,
+    au,
+    avi,
+    boxes,
+    ebml,
+    flv,
+    jpeg,
+    mp3,
+    mp4,
+    ogg,
+    pes,
+    probe_window,
+    swf,
+    trace,
+    wav,
+    wavpack,
+)
 from .facts import Facts
 from .probe_window import running_average
 from .timing import frame_rate
@@ -74,6 +92,10 @@ def _matroska(facts: Facts, read: Read, text: str) -> None:
 def _flv(facts: Facts, read: Read, text: str) -> None:
     if text:
         facts.flv = trace.flv(text)
+    aac = [track for track in facts.inspection.of_type("Audio") if track.format == "AAC"]
+    channels = flv.aac_channels(read, facts.size) if aac else None
+    for track in aac if channels else []:
+        setattr(track, "channel_s", channels)  # noqa: B010 (Track is untyped)
 
 
 def _mp3(facts: Facts, read: Read, text: str) -> None:
@@ -125,6 +147,8 @@ def _wavpack(facts: Facts, read: Read, text: str) -> None:
 
 def _avi(facts: Facts, read: Read, text: str) -> None:
     facts.avi_headers = avi.audio_headers(read, facts.size)
+    if any(track.format == "JPEG" for track in facts.inspection.of_type("Video")):
+        facts.jpeg_limited_range = jpeg.avi_itu601(read, facts.size)
 
 
 def _asf(facts: Facts, read: Read, text: str) -> None:

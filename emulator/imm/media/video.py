@@ -40,7 +40,7 @@ def video_fields(track: Track, codec: str | None, facts: Facts, timing: StreamTi
         "Height": height,
         "PixelFormat": pixel_format,
         "BitDepth": depth,
-        **colours(track, codec),
+        **colours(track, codec, facts),
         "FrameRate": ratio_text(rate),
         "AverageFrameRate": ratio_text(average),
         "HasBFrames": reorder_depth(track, codec, facts),
@@ -109,18 +109,18 @@ def pixel_format_and_depth(track: Track, codec: str | None, facts: Facts) -> tup
     rules = table("video")
     stated = track.chroma_subsampling or (facts.jpeg_chroma if codec == "mjpeg" else None) or "4:2:0"
     chroma = rules["chroma"].get(stated.split(" ")[0], "420")
-    full = track.color_range == "Full" or codec == "mjpeg"
+    full = (track.color_range == "Full" or codec == "mjpeg") and not facts.jpeg_limited_range
     if depth == 8:
         jpeg = full and codec in rules["full_range_pixel_formats"]
         return (f"yuvj{chroma}p" if jpeg else f"yuv{chroma}p"), depth
     return f"yuv{chroma}p{depth}le", depth
 
 
-def colours(track: Track, codec: str | None) -> dict[str, str | None]:
+def colours(track: Track, codec: str | None, facts: Facts) -> dict[str, str | None]:
     names, rules = table("colors"), table("video")
     colour_range = names["range"].get(track.color_range) or rules["default_color_range"].get(codec or "")
     if codec == "mjpeg":
-        colour_range = "pc"
+        colour_range = "tv" if facts.jpeg_limited_range else "pc"
     space = names["matrix"].get(track.matrix_coefficients) or rules["default_color_space"].get(codec or "")
     if codec == "vp9" and track.matrix_coefficients == "BT.601":  # VP9's CS_BT_601: FFmpeg's bt470bg
         space = "bt470bg"
