@@ -52,6 +52,8 @@ def channel_layout(track: Track, codec: str | None, channels: int | None, facts:
     info = facts.mp4_track(track) if facts.container.time_base == "mp4" else None
     if info is not None and (codec or "").startswith("pcm_") and not info.channel_box:
         return None  # QuickTime PCM without a 'chan' box: mov.c and the PCM decoder set no layout
+    if (codec or "").startswith("pcm_") and facts.container.name == "matroska,webm":
+        return None  # matroskadec and the PCM decoder set no layout
     if _plain_pcm_header(codec, facts) or facts.container.name in ("aiff", "au", "asf"):
         return None  # WAVEFORMATEX without a channel mask, AIFF, AU, ASF: FFmpeg leaves the layout unset
     names = table("audio")

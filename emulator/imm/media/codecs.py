@@ -39,7 +39,7 @@ def _pcm(track: Track) -> str:
         str(value or "")
         for value in (track.format_settings, track.format_settings__sign, track.format_profile)
     )
-    if "Float" in settings:
+    if "Float" in settings or "FLOAT" in str(track.codec_id or ""):  # Matroska's A_PCM/FLOAT/IEEE
         return f"pcm_f{bits}{'be' if big else 'le'}"
     if bits == 8:
         return "pcm_s8" if track.format_settings__sign == "Signed" else "pcm_u8"

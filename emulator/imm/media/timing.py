@@ -81,7 +81,8 @@ def stream_timing(track: Track, kind: str, codec: str | None, facts: Facts) -> S
     timing.start = None if start is None else rescale(start, timing.time_base)
     if container.reports(container.stream_duration, kind, codec) and not untimed:
         timing.duration = _duration(track, kind, codec, facts, timing.time_base)
-    if container.reports(container.stream_bitrate, kind, codec):
+    # PCM's bit rate follows from its format: libavcodec states it whatever the demuxer says
+    if container.reports(container.stream_bitrate, kind, codec) or (codec or "").startswith("pcm_"):
         timing.bitrate = _bitrate(track, kind, codec, facts)
     if container.reports(container.frame_count, kind, codec):
         timing.frame_count = _frame_count(track, kind, codec, facts)
