@@ -45,7 +45,7 @@ class Facts:
     ps_stream_map: bool = False  # MPEG-PS: a program stream map (PSM) precedes the streams
     asf: asf.AsfTiming | None = None
     ts_programs: int | None = None  # MPEG-TS: the programs of the first PAT
-    audio_bitrates: dict[int, int] = field(default_factory=dict)  # MPEG-TS PID -> the parser's average
+    audio_bitrates: dict[int, int] = field(default_factory=dict)  # TS PID / PS stream id -> parser's average
     mp3_encoder_tag: bool | None = None  # the Xing/Info frame names its encoder (None: no such frame)
     ogg_video_frames: dict[int, int] = field(default_factory=dict)  # Ogg serial -> last granule as frames
     avi_headers: list[avi.AudioHeader] = field(default_factory=list)  # AVI audio strh, in stream order

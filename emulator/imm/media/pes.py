@@ -8,6 +8,8 @@ tail costs more than the whole probe. So the timestamps are read here from the P
 
 from __future__ import annotations
 
+from .mp3 import frame_bitrate
+
 TAIL = 256 * 1024  # about what libavformat reads from the end (DURATION_MAX_READ_SIZE)
 _TS_PACKET = 188
 _NO_PTS_STREAMS = {0xBC, 0xBE, 0xBF, 0xF0, 0xF1, 0xF2, 0xF8, 0xFF}
@@ -173,12 +175,13 @@ def transport_programs(head: bytes) -> int | None:
     return None
 
 
-AAC_HEAD = 2 * 1024 * 1024  # the part of a transport stream whose AAC frames are averaged
+AUDIO_HEAD = 2 * 1024 * 1024  # the part of a stream whose audio frames are averaged
 
 
-def transport_adts_rates(head: bytes, pid: int, sample_rate: int) -> list[int]:
-    """The bit rate of each ADTS frame carried on ``pid`` in ``head``, in order: ffprobe's AAC parser
-    averages them into the stream's bit rate while probing (MediaInfo states none)."""
+def transport_audio_rates(head: bytes, pid: int, codec: str, sample_rate: int) -> list[int]:
+    """The bit rate of each AAC (ADTS) or MPEG audio frame carried on ``pid`` in ``head``, in order:
+    ffprobe's parser averages them into the stream's bit rate while probing (MediaInfo states none for
+    AAC, and the first frame's for VBR MPEG audio)."""
     payload = bytearray()
     start = head.find(b"\x47")
     for at in range(max(start, 0), len(head) - _TS_PACKET + 1 if start >= 0 else 0, _TS_PACKET):
@@ -191,14 +194,58 @@ def transport_adts_rates(head: bytes, pid: int, sample_rate: int) -> list[int]:
         if packet[1] & 0x40 and data[:3] == b"\0\0\1" and len(data) > 9:
             data = data[9 + data[8] :]  # a PES header starts here
         payload += data
+    return frame_rates(bytes(payload), codec, sample_rate)
+
+
+def program_audio_rates(head: bytes, stream_id: int, codec: str, sample_rate: int) -> list[int]:
+    """As transport_audio_rates, for the PES packets of ``stream_id`` in a program stream."""
+    payload = bytearray()
+    at = head.find(b"\0\0\1")
+    while 0 <= at and at + 9 <= len(head):
+        code = head[at + 3]
+        if code == 0xBA:
+            mpeg2 = at + 14 <= len(head) and head[at + 4] & 0xC0 == 0x40
+            at += 14 + (head[at + 13] & 7) if mpeg2 else 12
+        elif code >= 0xBB:
+            length = int.from_bytes(head[at + 4 : at + 6], "big")
+            if code == stream_id:
+                body = head[at + 6 : at + 6 + length]
+                if body[:1] and body[0] & 0xC0 == 0x80 and len(body) > 3:  # MPEG-2 PES header
+                    payload += body[3 + body[2] :]
+                else:  # MPEG-1: stuffing, STD buffer, timestamps
+                    cursor = 0
+                    while cursor < len(body) and body[cursor] == 0xFF:
+                        cursor += 1
+                    if cursor < len(body) and body[cursor] & 0xC0 == 0x40:
+                        cursor += 2
+                    flags = body[cursor] >> 4 if cursor < len(body) else 0
+                    payload += body[cursor + {2: 5, 3: 10}.get(flags, 1) :]
+            at += 6 + length
+        else:
+            at += 4
+        if at + 4 <= len(head) and head[at : at + 3] != b"\0\0\1":
+            at = head.find(b"\0\0\1", at)
+    return frame_rates(bytes(payload), codec, sample_rate)
+
+
+def frame_rates(payload: bytes, codec: str, sample_rate: int) -> list[int]:
+    """The bit rates of the ADTS ('aac') or MPEG audio frames found one after another in ``payload``."""
     rates, at = [], 0
     while at + 7 <= len(payload):
-        if payload[at] != 0xFF or payload[at + 1] & 0xF6 != 0xF0:
-            at += 1
-            continue
-        length = (payload[at + 3] & 3) << 11 | payload[at + 4] << 3 | payload[at + 5] >> 5
-        if length < 7:
-            break
-        rates.append(length * 8 * sample_rate // 1024)
+        if codec == "aac":
+            if payload[at] != 0xFF or payload[at + 1] & 0xF6 != 0xF0:
+                at += 1
+                continue
+            length = (payload[at + 3] & 3) << 11 | payload[at + 4] << 3 | payload[at + 5] >> 5
+            if length < 7:
+                break
+            rates.append(length * 8 * sample_rate // 1024)
+        else:
+            frame = frame_bitrate(payload[at : at + 4])
+            if frame is None:
+                at += 1
+                continue
+            length = frame[0]
+            rates.append(frame[1])
         at += length
     return rates

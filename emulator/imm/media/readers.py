@@ -177,20 +177,29 @@ def _mpeg(facts: Facts, read: Read, text: str) -> None:
             setattr(track, "streamorder", str(facts.ps_order.index(str(track.track_id))))  # noqa: B010
     tail = read(max(0, facts.size - pes.TAIL), min(pes.TAIL, facts.size))
     facts.last_pts = dict(pes.program_stream(tail).items())  # stream ids (str)
+    _average_audio_rates(facts, read, pes.program_audio_rates)
 
 
 def _mpegts(facts: Facts, read: Read, text: str) -> None:
     tail = read(max(0, facts.size - pes.TAIL), min(pes.TAIL, facts.size))
     facts.last_pts = dict(pes.transport_stream(tail).items())  # PIDs (int)
     facts.ts_programs = pes.transport_programs(read(0, min(pes.TS_HEAD, facts.size)))
-    aac = [t for t in facts.inspection.of_type("Audio") if t.format == "AAC" and not t.bit_rate]
-    if aac:  # ffprobe's AAC parser averages the frames it probes; MediaInfo states no bit rate
-        head = read(0, min(pes.AAC_HEAD, facts.size))
-        for track in aac:
-            pid, rate = integer(track.track_id), integer(track.sampling_rate)
-            if pid is not None and rate:
-                rates = pes.transport_adts_rates(head, pid, rate)
-                facts.audio_bitrates[pid] = running_average(rates) if rates else 0
+    _average_audio_rates(facts, read, pes.transport_audio_rates)
+
+
+def _average_audio_rates(
+    facts: Facts, read: Read, rates_of: Callable[[bytes, int, str, int], list[int]]
+) -> None:
+    """ffprobe's AAC and MPEG audio parsers average the frames they probe into the bit rate, where
+    MediaInfo states none (AAC) or the first frame's (VBR MPEG audio)."""
+    tracks = [t for t in facts.inspection.of_type("Audio") if t.format in ("AAC", "MPEG Audio")]
+    head = read(0, min(pes.AUDIO_HEAD, facts.size)) if tracks else b""
+    for track in tracks:
+        stream, rate = integer(str(track.track_id).split("-")[0]), integer(track.sampling_rate)
+        if stream is not None and rate:
+            rates = rates_of(head, stream, "aac" if track.format == "AAC" else "mpeg", rate)
+            if rates:
+                facts.audio_bitrates[stream] = running_average(rates)
 
 
 READERS: dict[str, Callable[[Facts, Read, str], None]] = {

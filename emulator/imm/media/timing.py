@@ -323,8 +323,9 @@ def _bitrate(track: Track, kind: str, codec: str | None, facts: Facts) -> int | 
         return integer(track.nominal_bit_rate) or stated
     if name == "aac":
         return _adts_bitrate(facts, sample_rate(track))
-    if name == "mpegts" and integer(track.track_id) in facts.audio_bitrates:
-        return facts.audio_bitrates[integer(track.track_id) or 0] or None
+    stream = integer(str(track.track_id).split("-")[0])
+    if name in ("mpegts", "mpeg") and stream in facts.audio_bitrates:
+        return facts.audio_bitrates[stream or 0]
     if name == "mp3" and facts.mp3 and facts.mp3.bytes and track.bit_rate_mode == "VBR":
         rate, spf = sample_rate(track), samples_per_frame(track, codec)
         if facts.mp3.frames and rate and spf:
