@@ -92,6 +92,10 @@ def _matroska(facts: Facts, read: Read, text: str) -> None:
 def _flv(facts: Facts, read: Read, text: str) -> None:
     if text:
         facts.flv = trace.flv(text)
+    if any(track.format == "MPEG Audio" for track in facts.inspection.of_type("Audio")):
+        rates = flv.mp3_frame_rates(read, facts.size, pes.AUDIO_HEAD)
+        if rates:
+            facts.audio_bitrates[0] = running_average(rates)  # FLV has one audio stream
     aac = [track for track in facts.inspection.of_type("Audio") if track.format == "AAC"]
     channels = flv.aac_channels(read, facts.size) if aac else None
     for track in aac if channels else []:

@@ -312,8 +312,8 @@ def _bitrate(track: Track, kind: str, codec: str | None, facts: Facts) -> int | 
         return _wav_bitrate(track, codec, facts) or stated
     if name == "flv":  # flvdec: onMetaData kbit/s * 1024 (MediaInfo prints 3 decimals)
         rate = facts.flv.metadata.get(f"{kind}datarate") if facts.flv else None
-        if rate == 0 and codec == "mp3":  # no rate in the metadata: flvdec parses MP3, whose parser sets it
-            return stated
+        if not rate and codec == "mp3":  # no rate in the metadata: flvdec parses MP3, whose parser sets it
+            return facts.audio_bitrates.get(0) or stated
         if rate is not None:
             return _kilobits_1024(rate) or None
         return round(stated * 1.024) if stated and kind == "audio" else None
