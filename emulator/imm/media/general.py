@@ -18,7 +18,8 @@ _CREDITS = {
     "Performer": "conductor",
 }
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-_STREAM_TAGGED = {"ogg"}  # FFmpeg keeps Ogg's Vorbis comments on the stream, not the container
+_STREAM_TAGGED = {"ogg"}
+_RIFF = {"wav", "avi"}  # FFmpeg keeps Ogg's Vorbis comments on the stream, not the container
 
 
 def general_tags(facts: Facts) -> dict[str, Any]:
@@ -28,6 +29,8 @@ def general_tags(facts: Facts) -> dict[str, Any]:
         for field, attribute in _CREDITS.items():
             value = getattr(general, attribute)
             tags[field] = str(value) if value not in (None, "") else None
+    if facts.container.name in _RIFF and general.director:  # RIFF INFO's IART, MediaInfo's Director
+        tags["Artist"] = str(general.director)  # (riffdec reads it as the artist, after any ID3 chunk's)
     tags["Language"] = _container_language(facts)
     # asfdec keeps the File Properties' creation date to itself
     tags["ProduceTime"] = None if facts.container.name == "asf" else rfc3339(general.encoded_date)
