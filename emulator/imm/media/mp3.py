@@ -113,6 +113,14 @@ def _frame(header: bytes) -> tuple[int, int, int] | None:
     return None if found is None else (header[1] >> 3 & 3, header[3] >> 6, found[0])
 
 
+def adts_length(header: bytes) -> int | None:
+    """The frame length an ADTS header (7 bytes) states, else None."""
+    if len(header) < 7 or header[0] != 0xFF or header[1] & 0xF6 != 0xF0:
+        return None
+    length = (header[3] & 3) << 11 | header[4] << 3 | header[5] >> 5
+    return length if length >= 7 else None
+
+
 def frame_bitrate(header: bytes) -> tuple[int, int] | None:
     """(frame length, bit rate in bit/s) of a frame header, else None."""
     if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:

@@ -8,7 +8,7 @@ tail costs more than the whole probe. So the timestamps are read here from the P
 
 from __future__ import annotations
 
-from .mp3 import frame_bitrate
+from .mp3 import adts_length, frame_bitrate
 
 TAIL = 256 * 1024  # about what libavformat reads from the end (DURATION_MAX_READ_SIZE)
 _TS_PACKET = 188
@@ -111,11 +111,9 @@ HEAD = 512 * 1024  # libavformat's find_stream_info meets every stream of a prog
 TS_HEAD = 64 * 1024  # a PAT is repeated every 100 ms at most
 
 
-def program_stream_order(head: bytes) -> list[str]:
-    """The PES streams of an MPEG program stream in the order they first appear, as the mpeg demuxer
-    creates them (so as ffprobe indexes them), named as MediaInfo's track IDs: '224' for 0xE0, '189-128'
-    for private stream 1's sub-stream 0x80, '191' for DVD navigation packets (private stream 2)."""
-    order: list[str] = []
+def _packets(head: bytes):
+    """(stream code, offset, packet length) of each system-level packet of a program stream, walking
+    from pack to pack (a pack header's length is its own; the rest state a 16-bit length)."""
     at = head.find(b"\0\0\1")
     while 0 <= at and at + 6 <= len(head):
         code = head[at + 3]
@@ -124,14 +122,23 @@ def program_stream_order(head: bytes) -> list[str]:
             step = 14 + (head[at + 13] & 7) if mpeg2 else 12
         elif code >= 0xBB:  # system header, PSM, padding or a PES: a 16-bit length follows
             step = 6 + int.from_bytes(head[at + 4 : at + 6], "big")
-            key = _stream_key(head, at, code)
-            if key is not None and key not in order:
-                order.append(key)
+            yield code, at, step
         else:
             step = 4  # not a packet start: look for the next one
-        at = head.find(b"\0\0\1", at + step) if code < 0xBB and code != 0xBA else at + step
+        at += step
         if at + 4 <= len(head) and head[at : at + 3] != b"\0\0\1":
             at = head.find(b"\0\0\1", at)
+
+
+def program_stream_order(head: bytes) -> list[str]:
+    """The PES streams of an MPEG program stream in the order they first appear, as the mpeg demuxer
+    creates them (so as ffprobe indexes them), named as MediaInfo's track IDs: '224' for 0xE0, '189-128'
+    for private stream 1's sub-stream 0x80, '191' for DVD navigation packets (private stream 2)."""
+    order: list[str] = []
+    for code, at, _length in _packets(head):
+        key = _stream_key(head, at, code)
+        if key is not None and key not in order:
+            order.append(key)
     return order
 
 
@@ -149,29 +156,24 @@ def _stream_key(head: bytes, at: int, code: int) -> str | None:
 def transport_programs(head: bytes) -> int | None:
     """How many programs the first Program Association Table lists (the NIT entry, program 0, is not
     one): ffprobe's nb_programs. None when no PAT is in ``head``."""
-    for start in range(min(_TS_PACKET, len(head))):
-        if head[start] != 0x47:
-            continue
-        for at in range(start, len(head) - _TS_PACKET + 1, _TS_PACKET):
-            packet = head[at : at + _TS_PACKET]
-            if packet[0] != 0x47:
-                break
-            pid = (packet[1] & 0x1F) << 8 | packet[2]
-            if pid != 0 or not packet[1] & 0x40:  # the PAT, starting in this packet
-                continue
-            offset = 4
-            if packet[3] & 0x20:  # an adaptation field comes first
-                offset += 1 + packet[4]
-            if offset >= _TS_PACKET:
-                return None
-            offset += 1 + packet[offset]  # pointer field
-            if offset + 8 > _TS_PACKET or packet[offset] != 0x00:
-                return None
-            length = (packet[offset + 1] & 0x0F) << 8 | packet[offset + 2]
-            entries = packet[offset + 8 : min(offset + 3 + length - 4, _TS_PACKET)]
-            numbers = [entries[i] << 8 | entries[i + 1] for i in range(0, len(entries) - 3, 4)]
-            return len([number for number in numbers if number != 0])
+    start = next((i for i in range(min(_TS_PACKET, len(head))) if _synced(head, i)), None)
+    if start is None:
         return None
+    for at in range(start, len(head) - _TS_PACKET + 1, _TS_PACKET):
+        packet = head[at : at + _TS_PACKET]
+        pid = (packet[1] & 0x1F) << 8 | packet[2]
+        if packet[0] != 0x47 or pid != 0 or not packet[1] & 0x40:  # the PAT, starting in this packet
+            continue
+        offset = 4 + (1 + packet[4] if packet[3] & 0x20 else 0)  # after any adaptation field
+        if offset >= _TS_PACKET:
+            return None
+        offset += 1 + packet[offset]  # pointer field
+        if offset + 8 > _TS_PACKET or packet[offset] != 0x00:
+            return None
+        length = (packet[offset + 1] & 0x0F) << 8 | packet[offset + 2]
+        entries = packet[offset + 8 : min(offset + 3 + length - 4, _TS_PACKET)]
+        numbers = [entries[i] << 8 | entries[i + 1] for i in range(0, len(entries) - 3, 4)]
+        return len([number for number in numbers if number != 0])
     return None
 
 
@@ -182,49 +184,26 @@ def transport_audio_rates(head: bytes, pid: int, codec: str, sample_rate: int) -
     """The bit rate of each AAC (ADTS) or MPEG audio frame carried on ``pid`` in ``head``, in order:
     ffprobe's parser averages them into the stream's bit rate while probing (MediaInfo states none for
     AAC, and the first frame's for VBR MPEG audio)."""
-    payload = bytearray()
-    start = head.find(b"\x47")
-    for at in range(max(start, 0), len(head) - _TS_PACKET + 1 if start >= 0 else 0, _TS_PACKET):
-        packet = head[at : at + _TS_PACKET]
-        carried = (packet[1] & 0x1F) << 8 | packet[2]
-        if packet[0] != 0x47 or carried != pid or not packet[3] & 0x10:  # not ours, or no payload
-            continue
-        offset = 4 + (1 + packet[4] if packet[3] & 0x20 else 0)
-        data = packet[offset:]
-        if packet[1] & 0x40 and data[:3] == b"\0\0\1" and len(data) > 9:
-            data = data[9 + data[8] :]  # a PES header starts here
-        payload += data
-    return frame_rates(bytes(payload), codec, sample_rate)
+    return frame_rates(elementary_stream(head, pid, len(head)), codec, sample_rate)
 
 
 def program_audio_rates(head: bytes, stream_id: int, codec: str, sample_rate: int) -> list[int]:
     """As transport_audio_rates, for the PES packets of ``stream_id`` in a program stream."""
     payload = bytearray()
-    at = head.find(b"\0\0\1")
-    while 0 <= at and at + 9 <= len(head):
-        code = head[at + 3]
-        if code == 0xBA:
-            mpeg2 = at + 14 <= len(head) and head[at + 4] & 0xC0 == 0x40
-            at += 14 + (head[at + 13] & 7) if mpeg2 else 12
-        elif code >= 0xBB:
-            length = int.from_bytes(head[at + 4 : at + 6], "big")
-            if code == stream_id:
-                body = head[at + 6 : at + 6 + length]
-                if body[:1] and body[0] & 0xC0 == 0x80 and len(body) > 3:  # MPEG-2 PES header
-                    payload += body[3 + body[2] :]
-                else:  # MPEG-1: stuffing, STD buffer, timestamps
-                    cursor = 0
-                    while cursor < len(body) and body[cursor] == 0xFF:
-                        cursor += 1
-                    if cursor < len(body) and body[cursor] & 0xC0 == 0x40:
-                        cursor += 2
-                    flags = body[cursor] >> 4 if cursor < len(body) else 0
-                    payload += body[cursor + {2: 5, 3: 10}.get(flags, 1) :]
-            at += 6 + length
-        else:
-            at += 4
-        if at + 4 <= len(head) and head[at : at + 3] != b"\0\0\1":
-            at = head.find(b"\0\0\1", at)
+    for code, at, length in _packets(head):
+        if code != stream_id:
+            continue
+        body = head[at + 6 : at + length]
+        if body[:1] and body[0] & 0xC0 == 0x80 and len(body) > 3:  # MPEG-2 PES header
+            payload += body[3 + body[2] :]
+            continue
+        cursor = 0  # MPEG-1: stuffing, STD buffer, then the timestamps
+        while cursor < len(body) and body[cursor] == 0xFF:
+            cursor += 1
+        if cursor < len(body) and body[cursor] & 0xC0 == 0x40:
+            cursor += 2
+        flags = body[cursor] >> 4 if cursor < len(body) else 0
+        payload += body[cursor + {2: 5, 3: 10}.get(flags, 1) :]
     return frame_rates(bytes(payload), codec, sample_rate)
 
 
@@ -233,12 +212,10 @@ def frame_rates(payload: bytes, codec: str, sample_rate: int) -> list[int]:
     rates, at = [], 0
     while at + 7 <= len(payload):
         if codec == "aac":
-            if payload[at] != 0xFF or payload[at + 1] & 0xF6 != 0xF0:
+            length = adts_length(payload[at : at + 7])
+            if length is None:
                 at += 1
                 continue
-            length = (payload[at + 3] & 3) << 11 | payload[at + 4] << 3 | payload[at + 5] >> 5
-            if length < 7:
-                break
             rates.append(length * 8 * sample_rate // 1024)
         else:
             frame = frame_bitrate(payload[at : at + 4])

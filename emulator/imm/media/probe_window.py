@@ -53,11 +53,8 @@ def adts_frame_lengths(read_range: ReadRange, size: int) -> list[int]:
     lengths: list[int] = []
     at = mp3.first_frame(read_range) or 0
     while len(lengths) < PROBED_FRAMES and at + 7 <= size:
-        header = read_range(at, 7)
-        if len(header) < 7 or header[0] != 0xFF or header[1] & 0xF6 != 0xF0:
-            break
-        length = (header[3] & 3) << 11 | header[4] << 3 | header[5] >> 5
-        if length < 7:
+        length = mp3.adts_length(read_range(at, 7))
+        if length is None:
             break
         lengths.append(length)
         at += length

@@ -13,18 +13,24 @@ MAX_CHUNKS = 64
 MAX_TAG = 4 * 1024 * 1024
 
 
+def _chunks(read: Callable[[int, int], bytes], size: int, order: str = "<"):
+    """(id, payload offset, payload length) of each top-level chunk after the RIFF/RIFX header;
+    ``order`` is the byte order of the lengths ('>' for RIFX)."""
+    offset = 12
+    for _ in range(MAX_CHUNKS):
+        header = read(offset, 8)
+        if offset + 8 > size or len(header) < 8:
+            return
+        kind, length = struct.unpack(order + "4sI", header)
+        yield kind, offset + 8, length
+        offset += 8 + length + (length & 1)
+
+
 def id3_pictures(read: Callable[[int, int], bytes], size: int) -> list[Picture]:
     """Where the image bytes of each APIC frame of the WAVE file's ID3v2 chunk are."""
-    offset, seen = 12, 0
-    while offset + 8 <= size and seen < MAX_CHUNKS:
-        seen += 1
-        header = read(offset, 8)
-        if len(header) < 8:
-            return []
-        kind, length = struct.unpack("<4sI", header)
+    for kind, at, length in _chunks(read, size):
         if kind in (b"id3 ", b"ID3 ") and length <= MAX_TAG:
-            return _apic(read(offset + 8, length), offset + 8)
-        offset += 8 + length + (length & 1)
+            return _apic(read(at, length), at)
     return []
 
 
@@ -72,16 +78,10 @@ def _picture_data(tag: bytes, at: int, end: int) -> int | None:
 def byte_rate(read: Callable[[int, int], bytes], size: int) -> int | None:
     """The fmt chunk's nAvgBytesPerSec, which ffprobe states as the bit rate of codecs without a fixed
     sample size (ADPCM): MediaInfo computes its own."""
-    offset, seen = 12, 0
-    while offset + 8 <= size and seen < MAX_CHUNKS:
-        seen += 1
-        header = read(offset, 20)  # chunk id and size, then wFormatTag, nChannels, nSamplesPerSec, ...
-        if len(header) < 8:
-            return None
-        kind, length = struct.unpack("<4sI", header[:8])
-        if kind == b"fmt ":
-            return struct.unpack("<I", header[16:20])[0] if len(header) >= 20 else None
-        offset += 8 + length + (length & 1)
+    for kind, at, _length in _chunks(read, size):
+        if kind == b"fmt ":  # wFormatTag, nChannels, nSamplesPerSec, nAvgBytesPerSec...
+            fields = read(at + 8, 4)
+            return struct.unpack("<I", fields)[0] if len(fields) == 4 else None
     return None
 
 
@@ -89,17 +89,17 @@ def rifx_report(read: Callable[[int, int], bytes], size: int) -> str | None:
     """A big-endian WAVE file (RIFX), which MediaInfo does not parse, as the OLDXML report MediaInfo
     would give for its PCM stream. ffprobe 5.1 reads it, and names its samples little-endian: so does
     this (the codec is decided from the bit depth alone)."""
-    head = read(0, min(4096, size))
+    head = read(0, 12)
     if head[:4] != b"RIFX" or head[8:12] != b"WAVE":
         return None
-    offset, fmt, data = 12, None, None
-    while offset + 8 <= len(head) and (fmt is None or data is None):
-        kind, length = struct.unpack(">4sI", head[offset : offset + 8])
-        if kind == b"fmt " and offset + 24 <= len(head):
-            fmt = struct.unpack(">HHIIHH", head[offset + 8 : offset + 24])
+    fmt, data = None, None
+    for kind, at, length in _chunks(read, size, ">"):
+        if kind == b"fmt " and len(described := read(at, 16)) == 16:
+            fmt = struct.unpack(">HHIIHH", described)
         elif kind == b"data":
-            data = min(length, size - offset - 8)
-        offset += 8 + length + (length & 1)
+            data = min(length, size - at)
+        if fmt is not None and data is not None:
+            break
     if fmt is None or data is None or fmt[0] != 1 or not fmt[1] or not fmt[2] or not fmt[5] or fmt[5] % 8:
         return None
     _tag, channels, rate, _byte_rate, _align, bits = fmt
