@@ -12,10 +12,10 @@ import pytest
 from imm_emulator.imm.media import flac, mp3, pes, probe, trace
 from imm_emulator.imm.media.containers import container_for
 from imm_emulator.imm.media.facts import Facts
+from imm_emulator.imm.media.families import read_facts
 from imm_emulator.imm.media.jpeg import avi_chroma
 from imm_emulator.imm.media.mediainfo import inspect
 from imm_emulator.imm.media.reader import BoundedReader
-from imm_emulator.imm.media.readers import read_facts
 from imm_emulator.imm.media.source import FileSource
 from imm_emulator.imm.media.trace import VideoTiming, jpeg_chroma, vui
 from tests.media.golden import FIXTURES

@@ -8,6 +8,16 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from pymediainfo import Track
+
+from .family import Family
+from .values import integer, rescale
+
+if TYPE_CHECKING:
+    from .facts import Facts
 
 FILE_PROPERTIES = bytes.fromhex("A1DCAB8C47A9CF118EE400C00C205365")
 DATA = bytes.fromhex("3626B2758E66CF11A6D900AA0062CE6C")
@@ -95,3 +105,23 @@ def _payloads(packet: bytes) -> list[tuple[int, int]]:
         else:
             break
     return found
+
+
+class Asf(Family):
+    def read(self, facts: Facts, read: Callable[[int, int], bytes], text: str) -> None:
+        facts.asf = timing(read, facts.size, len(facts.inspection.of_type("Video", "Audio", "Text")))
+
+    def start(self, track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
+        """The stream's first presentation time less the preroll."""
+        found = facts.asf
+        first = found.first_ms.get(integer(track.track_id) or -1) if found else None
+        return (
+            Fraction(max(0, first - found.preroll_ms), 1000) if found and first is not None else Fraction(0)
+        )
+
+    def duration(
+        self, track: Track, kind: str, codec: str | None, facts: Facts, time_base: Fraction
+    ) -> int | None:
+        if facts.asf:  # every stream: the play duration less the preroll
+            return rescale(Fraction(facts.asf.duration_ms, 1000), time_base)
+        return super().duration(track, kind, codec, facts, time_base)

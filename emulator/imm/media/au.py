@@ -7,8 +7,14 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pymediainfo import Track
+
+from .family import Family
+
+if TYPE_CHECKING:
+    from .facts import Facts
 
 # encoding -> (MediaInfo Format, bits per sample); the name is what CodecID carries and CodecTag maps back
 ENCODINGS = {
@@ -51,3 +57,11 @@ def describe(track: Track, found: AuHeader) -> None:
     }  # fmt: skip
     for key, value in fields.items():
         setattr(track, key, value)
+
+
+class Au(Family):
+    def read(self, facts: Facts, read: Callable[[int, int], bytes], text: str) -> None:
+        found = header(read, facts.size)
+        if found is not None:
+            for track in facts.inspection.of_type("Audio"):
+                describe(track, found)

@@ -6,6 +6,7 @@ from typing import Any
 
 from pymediainfo import Track
 
+from .containers import MOV
 from .facts import Facts
 from .tables import table
 from .values import integer
@@ -49,7 +50,7 @@ def sample_format(track: Track, codec: str | None, facts: Facts | None = None) -
 
 
 def channel_layout(track: Track, codec: str | None, channels: int | None, facts: Facts) -> str | None:
-    info = facts.mp4_track(track) if facts.container.time_base == "mp4" else None
+    info = facts.mp4_track(track) if facts.container.name == MOV else None
     if info is not None and (codec or "").startswith("pcm_") and not info.channel_box:
         return None  # QuickTime PCM without a 'chan' box: mov.c and the PCM decoder set no layout
     if (codec or "").startswith("pcm_") and facts.container.name == "matroska,webm":

@@ -1,4 +1,5 @@
-"""Matroska facts read from the EBML bytes, where MediaInfo's report rounds or leaves them out.
+"""Matroska/WebM: ffprobe's matroska demuxer, and the facts it reads from the EBML bytes where MediaInfo's
+report rounds or leaves them out.
 
 - Track DefaultDuration: matroskadec derives a video stream's avg_frame_rate (and r_frame_rate, between 5
   and 1000 fps) from it alone; MediaInfo at ParseSpeed 0 often states no frame rate for H.264 in Matroska.
@@ -15,6 +16,17 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Callable
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from pymediainfo import Track
+
+from . import trace
+from .family import Family, general_seconds
+from .timing import frame_rate
+
+if TYPE_CHECKING:
+    from .facts import Facts
 
 SEGMENT, SEEK_HEAD, SEEK, SEEK_ID, SEEK_POSITION = 0x18538067, 0x114D9B74, 0x4DBB, 0x53AB, 0x53AC
 TRACKS, TRACK_ENTRY, TRACK_NUMBER, DEFAULT_DURATION = 0x1654AE6B, 0xAE, 0xD7, 0x23E383
@@ -177,3 +189,36 @@ def _tracks(data: bytes, start: int, end: int) -> dict[int, int]:
         if number is not None and duration:
             found.setdefault(number, duration)
     return found
+
+
+class Matroska(Family):
+    def read(self, facts: Facts, read: Callable[[int, int], bytes], text: str) -> None:
+        if any(not frame_rate(track) for track in facts.inspection.of_type("Video")):  # MediaInfo has none
+            facts.default_durations = default_durations(read, facts.size)
+        date, scale, duration = segment_info(read, facts.size)
+        facts.matroska_tick = Fraction(scale, 1_000_000_000)
+        if duration is not None:  # matroskadec: Duration x TimestampScale, in microseconds (truncated)
+            facts.matroska_duration = Fraction(int(duration * scale / 1000), 1_000_000)
+        if date is not None:  # matroskadec: date_utc / 1000 (C division) + 2001-01-01 in microseconds
+            facts.creation_us = (date // 1000 if date >= 0 else -(-date // 1000)) + 978_307_200_000_000
+        for mime, offset, length in attached_images(read, facts.size):
+            facts.attached_pictures += facts.read_picture(trace.Picture(mime, offset, length), read)
+
+    def time_base(self, track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
+        return facts.matroska_tick
+
+    def start(self, track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
+        start = super().start(track, kind, codec, facts)
+        if start is not None and codec == "opus":
+            start -= Fraction(7, 1000)  # CodecDelay 6.5 ms (312-sample pre-skip) in 1 ms ticks, rounded
+        return start
+
+    def header_duration(self, facts: Facts) -> Fraction | None:
+        return facts.matroska_duration if facts.matroska_duration is not None else general_seconds(facts)
+
+    def unlisted_streams(self, facts: Facts) -> int:
+        """Attachments other than pictures (which are video streams already)."""
+        if not facts.general.attachments:
+            return 0
+        names = [name for name in str(facts.general.attachments).split(" / ") if name]
+        return max(0, len(names) - facts.attached_pictures)

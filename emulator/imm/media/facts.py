@@ -1,5 +1,5 @@
 """Everything known about one probed file while its answer is built: MediaInfo's report, the demuxer
-ffprobe would use, and the facts its container's reader (readers.py) took from the trace and bytes."""
+ffprobe would use, and the facts its family's module (families.py) took from the trace and bytes."""
 
 from __future__ import annotations
 

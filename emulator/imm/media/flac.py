@@ -1,4 +1,5 @@
-"""Where a FLAC file's cover picture is, read from its metadata blocks.
+"""FLAC (ffprobe's flac demuxer): the stream lasts its STREAMINFO sample count; and where the file's
+cover picture is, read from its metadata blocks.
 
 ffprobe shows a FLAC PICTURE as an attached-picture stream; MediaInfo only says 'Cover: Yes' and shows
 the block in its trace, which costs more than the whole plain parse. The metadata blocks lead the file
@@ -9,8 +10,17 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
+from fractions import Fraction
+from typing import TYPE_CHECKING
 
+from pymediainfo import Track
+
+from . import trace
+from .family import Family, sample_count_seconds
 from .trace import Picture
+
+if TYPE_CHECKING:
+    from .facts import Facts
 
 _MAX_BLOCKS = 256
 _PICTURE = 6
@@ -61,3 +71,13 @@ def _syncsafe(data: bytes) -> int:
     for byte in data:
         value = (value << 7) | (byte & 0x7F)
     return value
+
+
+class Flac(Family):
+    def read(self, facts: Facts, read: Callable[[int, int], bytes], text: str) -> None:
+        if text:
+            facts.read_picture(trace.flac_picture(text), read)
+
+    def seconds(self, track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
+        found = sample_count_seconds(track) if kind == "audio" else None
+        return super().seconds(track, kind, codec, facts) if found is None else found

@@ -1,13 +1,26 @@
-"""FLV: what flvdec takes from the audio tags themselves. An audio tag's flags always say stereo for
-AAC (the specification fixes them), so MediaInfo reports two channels; flvdec and the AAC decoder take
-the count from the AudioSpecificConfig instead. And MP3 without a data rate in onMetaData gets the
-MPEG audio parser's running average of its frames, where MediaInfo states the first frame's."""
+"""FLV: ffprobe's flv demuxer times streams by the tags' millisecond timestamps and weighs them by
+onMetaData's data rates (MediaInfo's trace). It takes more from the audio tags themselves: a tag's flags
+always say stereo for AAC (the specification fixes them), so MediaInfo reports two channels; flvdec and
+the AAC decoder take the count from the AudioSpecificConfig instead. And MP3 without a data rate in
+onMetaData gets the MPEG audio parser's running average of its frames, where MediaInfo states the
+first frame's."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from .pes import frame_rates
+from pymediainfo import Track
+
+from . import trace
+from .family import Family
+from .pes import AUDIO_HEAD, frame_rates
+from .probe_window import running_average
+from .values import integer
+
+if TYPE_CHECKING:
+    from .facts import Facts
 
 MAX_TAGS = 64  # the sequence header precedes the first AAC frame
 
@@ -43,3 +56,48 @@ def mp3_frame_rates(read: Callable[[int, int], bytes], size: int, limit: int) ->
             payload += head[at + 12 : at + 11 + length]
         at += 11 + length + 4
     return frame_rates(bytes(payload), "mpeg", 0)
+
+
+class Flv(Family):
+    def read(self, facts: Facts, read: Callable[[int, int], bytes], text: str) -> None:
+        if text:
+            facts.flv = trace.flv(text)
+        if any(track.format == "MPEG Audio" for track in facts.inspection.of_type("Audio")):
+            rates = mp3_frame_rates(read, facts.size, AUDIO_HEAD)
+            if rates:
+                facts.audio_bitrates[0] = running_average(rates)  # FLV has one audio stream
+        aac = [track for track in facts.inspection.of_type("Audio") if track.format == "AAC"]
+        channels = aac_channels(read, facts.size) if aac else None
+        for track in aac if channels else []:
+            setattr(track, "channel_s", channels)  # noqa: B010 (Track is untyped)
+
+    def start(self, track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
+        if facts.flv and kind == "video" and facts.flv.first_video_pts is not None:
+            return Fraction(facts.flv.first_video_pts, 1000)
+        return super().start(track, kind, codec, facts)
+
+    def bitrate(self, track: Track, kind: str, codec: str | None, facts: Facts) -> int | None:
+        """onMetaData's kbit/s * 1024 (MediaInfo prints 3 decimals)."""
+        stated = integer(track.bit_rate)
+        rate = facts.flv.metadata.get(f"{kind}datarate") if facts.flv else None
+        if not rate and codec == "mp3":  # no rate in the metadata: flvdec parses MP3, whose parser sets it
+            return facts.audio_bitrates.get(0) or stated
+        if rate is not None:
+            return _kilobits_1024(rate) or None
+        return round(stated * 1.024) if stated and kind == "audio" else None
+
+    def header_duration(self, facts: Facts) -> Fraction | None:
+        if facts.flv and facts.flv.metadata.get("duration"):  # flvdec: onMetaData's double -> int64 us
+            return Fraction(int(facts.flv.metadata["duration"] * 1_000_000), 1_000_000)
+        return None
+
+
+def _kilobits_1024(printed: float) -> int:
+    """onMetaData's rate * 1024, where MediaInfo printed the rate cut to 3 decimals: prefer the round
+    figure (encoders write target/1024) that the printed value could have come from."""
+    low, high = printed * 1024, (printed + 0.001) * 1024
+    for step in (1000, 100, 10):
+        candidate = -(-int(low) // step) * step
+        if low <= candidate < high:
+            return candidate
+    return round(low)

@@ -1,4 +1,5 @@
-"""MP4/MOV movie fragments, read from the bytes: what ffprobe's mov demuxer takes from every ``moof`` of a
+"""MP4/MOV/3GP/M4A: ffprobe's mov demuxer. Its timing follows the sample tables and edit lists of the
+``moov`` (MediaInfo's trace, trace.mp4) and, read here from the bytes, every ``moof`` of a
 fragmented file (DASH/CMAF segments, GStreamer's ``fragment-duration``, live recorders) and MediaInfo's
 report leaves out. mov.c reads every fragment of a seekable file while opening it, so a track lasts until
 the end of its last ``trun`` and its bit rate counts every sample; the ``moov`` of such a file holds no
@@ -13,6 +14,18 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from pymediainfo import Track
+
+from . import boxes, trace
+from .family import Family, general_seconds
+from .timing import frame_rate, sample_rate
+from .values import exact, integer, rescale
+
+if TYPE_CHECKING:
+    from .facts import Facts
 
 MAX_BOXES = 200_000  # top-level boxes walked; a file of more is hostile or cut short
 MAX_MOOF = 4 * 1024 * 1024  # a moof larger than this is not read
@@ -214,3 +227,125 @@ def _read_trun(body: bytes, track: TrackFragments, default_duration: int, defaul
     track.duration += total
     track.size += sum(columns["size"]) if "size" in columns else count * default_size
     track.samples += count
+
+
+class Mp4(Family):
+    def read(self, facts: Facts, read: Read, text: str) -> None:
+        if not text:
+            return
+        facts.movie = trace.mp4(text)
+        for name, (offset, length) in trace.payloads(text, {"loci", "dOps"}).items():
+            if length <= boxes.READ_LIMIT:
+                payload = read(offset, length)
+                if name == "loci":
+                    facts.location = boxes.loci_position(payload)
+                else:
+                    facts.opus_channels = boxes.opus_channels(payload)
+        if facts.movie.fragmented:
+            _add_fragments(facts, read)
+        for cover in trace.mp4_covers(text):  # iTunes covr: attached pictures
+            facts.read_picture(cover, read)
+
+    def time_base(self, track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
+        info = facts.mp4_track(track)
+        rate, fps = sample_rate(track), frame_rate(track)
+        if info and info.timescale:
+            return Fraction(1, info.timescale)
+        if kind == "audio" and rate:
+            return Fraction(1, rate)
+        if kind != "video":
+            return Fraction(1, 1000)
+        writer = f"{facts.general.writing_application or ''} {facts.general.encoded_application or ''}"
+        if fps and fps.denominator == 1 and "Lavf" in writer:  # FFmpeg's muxer: fps * 2^n >= 10000
+            scale = fps.numerator
+            while scale < 10000:
+                scale *= 2
+            return Fraction(1, scale)
+        return Fraction(1, 600) if (facts.general.comapplequicktimemake or "").startswith("Apple") else None
+
+    def start(self, track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
+        info = facts.mp4_track(track)
+        if info and info.first_pts is not None and info.timescale:
+            # fragments: the first sample's presentation time (mov.c applies no edit list to fragments)
+            return Fraction(info.first_pts, info.timescale)
+        if info and info.edits and info.edits[0][1] == -1 and facts.movie and facts.movie.timescale:
+            return Fraction(info.edits[0][0], facts.movie.timescale)  # an empty edit delays the track
+        return Fraction(0)
+
+    def duration(
+        self, track: Track, kind: str, codec: str | None, facts: Facts, time_base: Fraction
+    ) -> int | None:
+        """mov.c after applying the edit list: presentation ends where the samples end, shifted by the
+        edit's media time unless composition offsets (B-frames) already push the last picture that
+        late, and never past the edit itself."""
+        info = facts.mp4_track(track)
+        if not (info and info.timescale and facts.movie and facts.movie.timescale):
+            return super().duration(track, kind, codec, facts, time_base)
+        edits = [(length, media_time) for length, media_time in info.edits if media_time != -1]
+        if not edits:
+            return info.media_duration
+        media_time = edits[0][1]
+        end = info.stts_duration or info.media_duration or 0
+        if not info.composition_offsets:
+            end -= media_time
+        edit_end = rescale(Fraction(sum(length for length, _ in edits), facts.movie.timescale), time_base)
+        return min(end, edit_end) if end > 0 else edit_end
+
+    def bitrate(self, track: Track, kind: str, codec: str | None, facts: Facts) -> int | None:
+        info = facts.mp4_track(track)
+        size = (info.sample_bytes if info else None) or integer(track.source_stream_size)
+        size = size or integer(track.stream_size)
+        if info and info.timescale and info.stts_duration and size:
+            if info.sample_bytes and info.media_duration:  # fragments: the bytes read over the duration
+                return rescale(Fraction(size * 8 * info.timescale, info.media_duration), Fraction(1))
+            return size * 8 * info.timescale // info.stts_duration  # sample tables: mov.c truncates
+        return integer(track.bit_rate)
+
+    def frame_count(self, track: Track, kind: str, codec: str | None, facts: Facts) -> int | None:
+        info = facts.mp4_track(track)
+        if info and info.samples is not None:
+            return info.samples or None  # ffprobe prints N/A for 0 (a fragmented file's moov)
+        return integer(track.source_frame_count) or integer(track.frame_count)
+
+    def average_rate(self, track: Track, facts: Facts) -> Fraction | None:
+        info = facts.mp4_track(track)
+        if info and info.timescale and info.stts_duration and info.stts_samples:
+            return Fraction(info.stts_samples * info.timescale, info.stts_duration)
+        frames = integer(track.frame_count)
+        milliseconds = exact(track.source_duration) or exact(track.duration)
+        return Fraction(frames * 1000) / milliseconds if frames and milliseconds else None
+
+    def header_duration(self, facts: Facts) -> Fraction | None:
+        movie = facts.movie
+        if movie and movie.fragmented and not movie.duration:
+            return None  # the moov of a fragmented file may state 0: the streams' fragments decide
+        if movie and movie.timescale and movie.duration is not None:
+            return Fraction(movie.duration, movie.timescale)
+        return general_seconds(facts)
+
+    def unlisted_streams(self, facts: Facts) -> int:
+        """Chapter tracks: a data stream each."""
+        return len([t for t in facts.inspection.of_type("Menu") if str(t.streamorder or "").isdigit()])
+
+
+def _add_fragments(facts: Facts, read: Read) -> None:
+    """A fragmented file's samples are in its moof boxes: each track lasts, counts and weighs as they
+    say (mov.c reads them all when it opens a seekable file, or only the first where a segment index
+    covering the file stands for the rest)."""
+    assert facts.movie is not None
+    found = fragments(read, facts.size)
+    for track_id, totals in found.tracks.items():
+        track = facts.movie.tracks.get(track_id)
+        if track is None or not totals.samples:
+            continue
+        track.media_duration = max(track.media_duration or 0, totals.end)
+        if track_id in found.indexed and track.timescale:
+            scale, length = found.indexed[track_id]
+            track.media_duration = length * track.timescale // scale
+            if totals.first_pts is not None:  # decoded from the index's earliest time, not the tfdt
+                earliest = found.earliest[track_id] * track.timescale // scale
+                totals.first_pts += earliest - totals.first_decode
+        track.stts_duration += totals.duration
+        track.stts_samples += totals.samples
+        track.sample_bytes = (track.sample_bytes or 0) + totals.size
+        track.first_pts = None if totals.first_pts is None else totals.first_pts + totals.dts_shift

@@ -1,12 +1,24 @@
-"""Ogg: the video streams' last granule positions, which the ogg demuxer times them by (its
-ogg_get_length reads the last pages). Theora packs a keyframe number and an offset into the granule
-(and counted frames from 0 before version 3.2.1); an OGM video stream's granule is its frame count.
-MediaInfo reports the frame count instead."""
+"""Ogg (and OGM): ffprobe's ogg demuxer times an audio stream by its last granule position (MediaInfo's
+trace) and a video stream by its own, read here from the last pages (ogg_get_length). Theora packs a
+keyframe number and an offset into the granule (and counted frames from 0 before version 3.2.1); an OGM
+video stream's granule is its frame count. MediaInfo reports the frame count instead."""
 
 from __future__ import annotations
 
 import struct
 from collections.abc import Callable
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from pymediainfo import Track
+
+from . import trace
+from .family import Family
+from .timing import frame_rate, sample_rate
+from .values import integer
+
+if TYPE_CHECKING:
+    from .facts import Facts
 
 HEAD = 64 * 1024  # the beginning-of-stream pages come first
 TAIL = 64 * 1024
@@ -44,3 +56,21 @@ def video_lengths(read: Callable[[int, int], bytes], size: int) -> dict[int, int
             else:
                 lengths[serial] = granule
     return lengths
+
+
+class Ogg(Family):
+    def read(self, facts: Facts, read: Callable[[int, int], bytes], text: str) -> None:
+        if text:
+            facts.ogg_granule = trace.ogg_last_granule(text)
+        if facts.inspection.of_type("Video"):
+            facts.ogg_video_frames = video_lengths(read, facts.size)
+
+    def seconds(self, track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
+        rate, serial = sample_rate(track), integer(track.track_id)
+        if kind == "audio" and rate and facts.ogg_granule is not None:
+            if len(facts.inspection.of_type("Audio")) == 1:
+                return Fraction(facts.ogg_granule, rate)
+        if kind == "video" and serial is not None and serial in facts.ogg_video_frames:
+            fps = frame_rate(track)  # ogg_get_length: the last granule, as frames
+            return facts.ogg_video_frames[serial] / fps if fps else None
+        return super().seconds(track, kind, codec, facts)

@@ -1,4 +1,5 @@
-"""Highest PES timestamps in the tail of an MPEG-TS/PS file.
+"""MPEG-TS and MPEG-PS (VOB, DAT): ffprobe's mpegts and mpeg demuxers, and the highest PES timestamps in
+the tail of the file, which time their streams.
 
 ffprobe times MPEG-TS/PS streams from the last packets' PTS (libavformat estimate_timings_from_pts: the
 last PES's PTS plus one frame, for each stream). An audio PES often carries several frames, so that end
@@ -8,7 +9,22 @@ tail costs more than the whole probe. So the timestamps are read here from the P
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from pymediainfo import Track
+
+from .family import Family
 from .mp3 import adts_length, frame_bitrate
+from .probe_window import running_average
+from .timing import frame_rate, sample_rate, samples_per_frame, vui_rate
+from .values import exact, integer, rescale
+
+if TYPE_CHECKING:
+    from .facts import Facts
+
+Read = Callable[[int, int], bytes]
 
 TAIL = 256 * 1024  # about what libavformat reads from the end (DURATION_MAX_READ_SIZE)
 _TS_PACKET = 188
@@ -226,3 +242,95 @@ def frame_rates(payload: bytes, codec: str, sample_rate: int) -> list[int]:
             rates.append(frame[1])
         at += length
     return rates
+
+
+class _Pes(Family):
+    """A stream whose packets carry no timestamps (none in the tail) has no times for ffprobe."""
+
+    from_pts = True
+
+    def start(self, track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
+        return super().start(track, kind, codec, facts) if facts.last_pts else None
+
+    def duration(
+        self, track: Track, kind: str, codec: str | None, facts: Facts, time_base: Fraction
+    ) -> int | None:
+        return super().duration(track, kind, codec, facts, time_base) if facts.last_pts else None
+
+    def seconds(self, track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
+        rate = sample_rate(track)
+        if kind == "audio" and rate:
+            spf = samples_per_frame(track, codec)
+            end = self._last_packet_end(track, Fraction(spf, rate), facts) if spf else None
+        elif kind == "video":
+            fps = frame_rate(track) or vui_rate(codec, facts)
+            end = self._last_packet_end(track, Fraction(1) / fps, facts) if fps else None
+        else:
+            end = None
+        return super().seconds(track, kind, codec, facts) if end is None else end
+
+    def bitrate(self, track: Track, kind: str, codec: str | None, facts: Facts) -> int | None:
+        stream = integer(str(track.track_id).split("-")[0])
+        if kind == "audio" and stream in facts.audio_bitrates:
+            return facts.audio_bitrates[stream or 0]
+        return super().bitrate(track, kind, codec, facts)
+
+    def _key(self, track: Track) -> int | str | None:
+        raise NotImplementedError
+
+    def _last_packet_end(self, track: Track, frame: Fraction, facts: Facts) -> Fraction | None:
+        """estimate_timings_from_pts: the highest PES PTS plus one frame (rounded down), less the start."""
+        key = self._key(track)
+        last = None if key is None else facts.last_pts.get(key)
+        delay = exact(track.delay)
+        if last is None or delay is None:
+            return None
+        tick = Fraction(1, 90000)
+        ticks = last + int(frame / tick) - rescale(delay / 1000, tick)
+        return ticks * tick if ticks > 0 else None
+
+
+class ProgramStream(_Pes):
+    def read(self, facts: Facts, read: Read, text: str) -> None:
+        """ffprobe indexes a program stream's streams as their first packets arrive; a stream map
+        declares MPEG audio as MP3; the last timestamps time the streams."""
+        head = read(0, min(HEAD, facts.size))
+        facts.ps_order, facts.ps_stream_map = program_stream_order(head), b"\0\0\1\xbc" in head
+        for track in facts.inspection.of_type("Video", "Audio", "Text"):
+            if str(track.track_id) in facts.ps_order:
+                setattr(track, "streamorder", str(facts.ps_order.index(str(track.track_id))))  # noqa: B010
+        tail = read(max(0, facts.size - TAIL), min(TAIL, facts.size))
+        facts.last_pts = dict(program_stream(tail).items())  # stream ids (str)
+        _average_audio_rates(facts, read, program_audio_rates)
+
+    def _key(self, track: Track) -> int | str | None:
+        return str(track.track_id or "")
+
+    def unlisted_streams(self, facts: Facts) -> int:
+        return int("191" in facts.ps_order)  # DVD navigation packets: a data stream (dvd_nav_packet)
+
+
+class TransportStream(_Pes):
+    def read(self, facts: Facts, read: Read, text: str) -> None:
+        tail = read(max(0, facts.size - TAIL), min(TAIL, facts.size))
+        facts.last_pts = dict(transport_stream(tail).items())  # PIDs (int)
+        facts.ts_programs = transport_programs(read(0, min(TS_HEAD, facts.size)))
+        _average_audio_rates(facts, read, transport_audio_rates)
+
+    def _key(self, track: Track) -> int | str | None:
+        return integer(track.track_id)
+
+
+def _average_audio_rates(
+    facts: Facts, read: Read, rates_of: Callable[[bytes, int, str, int], list[int]]
+) -> None:
+    """ffprobe's AAC and MPEG audio parsers average the frames they probe into the bit rate, where
+    MediaInfo states none (AAC) or the first frame's (VBR MPEG audio)."""
+    tracks = [t for t in facts.inspection.of_type("Audio") if t.format in ("AAC", "MPEG Audio")]
+    head = read(0, min(AUDIO_HEAD, facts.size)) if tracks else b""
+    for track in tracks:
+        stream, rate = integer(str(track.track_id).split("-")[0]), integer(track.sampling_rate)
+        if stream is not None and rate:
+            rates = rates_of(head, stream, "aac" if track.format == "AAC" else "mpeg", rate)
+            if rates:
+                facts.audio_bitrates[stream] = running_average(rates)

@@ -22,17 +22,17 @@ from . import flac, geo, mp3, pes, shape, wav, workers
 from .cache import ANSWERS, AnswerCache
 from .containers import MOV, Container, by_name, container_for
 from .facts import Facts
+from .families import family_for, read_facts
 from .general import general_tags, position
 from .jpeg import avi_chroma
 from .mediainfo import Inspection, inspect
 from .reader import BoundedReader
-from .readers import read_facts
 from .sniff import parser_for
 from .source import MediaSource
 from .streams import Stream, build_streams, describe
 from .timing import Totals, container_totals
 from .trace import jpeg_chroma, vui
-from .values import exact, seconds
+from .values import seconds
 from .workers import Workers
 
 TIME_LIMIT = 2.0  # seconds per object
@@ -40,7 +40,6 @@ BYTE_BUDGET = 8 * 1024 * 1024  # bytes fetched per object
 _MP4_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot", b"uuid"}
 _VUI_HEAD = (16 * 1024, 64 * 1024, 256 * 1024)
 _ES_HEAD = (4 * 1024, 64 * 1024, 256 * 1024)
-_FROM_PTS = {"mpeg", "mpegts"}
 
 
 @dataclass
@@ -96,10 +95,11 @@ def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUD
         reader = BoundedReader(raw, source.size, budget=byte_budget, deadline=deadline)
         inspection, container, parser = _inspect(source, reader, deadline)
         assert inspection.general is not None
+        family = family_for(container.name)
         facts = read_facts(Facts(container, inspection.general, inspection, source.size), reader.range)
         if inspection.untraced is not None:
             inspection.untraced(facts)
-        if container.name in _FROM_PTS:  # the VUI of an MPEG stream needs a traced parse of its head
+        if family.from_pts:  # the VUI of an MPEG stream needs a traced parse of its head
             _read_video_timing(facts, reader, deadline, parser)
         if any(t.format == "JPEG" and not t.chroma_subsampling for t in inspection.of_type("Video")):
             # MediaInfo parses a frame only after the container index: read an AVI's first frame header
@@ -115,9 +115,9 @@ def analyse(source: MediaSource, *, deadline: float, byte_budget: int = BYTE_BUD
         raise _invalid(source, f"{why} ({container.long_name} container)")
     totals = container_totals(
         [s.timing for s in streams],
-        _header_duration(facts),
+        family.header_duration(facts),
         source.size,
-        from_pts=container.name in _FROM_PTS,
+        from_pts=family.from_pts,
     )
     return Analysis(facts, streams, totals)
 
@@ -135,7 +135,7 @@ def render(
         "Duration": seconds(None if totals.duration is None else Fraction(totals.duration, 1_000_000)),
         "StartTime": seconds(None if totals.start is None else Fraction(totals.start, 1_000_000)),
         "Bitrate": totals.bitrate,
-        "StreamCount": len(streams) + _unlisted_streams(facts),
+        "StreamCount": len(streams) + family_for(facts.container.name).unlisted_streams(facts),
         "ProgramCount": _programs(facts),
         "VideoWidth": videos[0].get("Width") if videos else None,
         "VideoHeight": videos[0].get("Height") if videos else None,
@@ -274,44 +274,12 @@ def _head_trace(reader: BoundedReader, size: int, length: int, deadline: float, 
     return inspect(io.BytesIO(head), len(head), trace=True, deadline=deadline, parser=parser).trace
 
 
-def _header_duration(facts: Facts) -> Fraction | None:
-    """The duration the demuxer itself states (mvhd, Segment Duration, onMetaData), which ffprobe keeps."""
-    name = facts.container.name
-    if facts.container.time_base == "mp4":
-        movie = facts.movie
-        if movie and movie.fragmented and not movie.duration:
-            return None  # the moov of a fragmented file may state 0: the streams' fragments decide
-        if movie and movie.timescale and movie.duration is not None:
-            return Fraction(movie.duration, movie.timescale)
-        milliseconds = exact(facts.general.duration)
-        return milliseconds / 1000 if milliseconds is not None else None
-    if name == "flv" and facts.flv and facts.flv.metadata.get("duration"):
-        return Fraction(int(facts.flv.metadata["duration"] * 1_000_000), 1_000_000)  # flvdec: double -> int64
-    if name == "matroska,webm":  # (asf: the streams' starts and ends decide)
-        if facts.matroska_duration is not None:
-            return facts.matroska_duration
-        milliseconds = exact(facts.general.duration)
-        return milliseconds / 1000 if milliseconds is not None else None
-    return None
-
-
 def _programs(facts: Facts) -> int:
     """ffprobe's nb_programs: an MPEG-TS file's PAT entries (MediaInfo lists a program as a Menu only
     when an SDT names it, which GStreamer's and many cameras' muxers do not write)."""
     if facts.container.programs != "menus":
         return 0
     return facts.ts_programs if facts.ts_programs is not None else len(facts.inspection.of_type("Menu"))
-
-
-def _unlisted_streams(facts: Facts) -> int:
-    """Streams ffprobe counts that the answer's lists leave out: Matroska attachments other than
-    pictures, MP4 chapter tracks and DVD navigation packets (a data stream each)."""
-    if facts.container.name == "matroska,webm" and facts.general.attachments:
-        names = [name for name in str(facts.general.attachments).split(" / ") if name]
-        return max(0, len(names) - facts.attached_pictures)  # pictures are video streams already
-    if facts.container.time_base == "mp4":
-        return len([t for t in facts.inspection.of_type("Menu") if str(t.streamorder or "").isdigit()])
-    return int("191" in facts.ps_order)  # DVD navigation packets: a data stream (dvd_nav_packet)
 
 
 def _is_playlist(source: MediaSource) -> bool:

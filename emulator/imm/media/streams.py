@@ -10,6 +10,7 @@ from pymediainfo import Track
 from .audio import audio_fields
 from .codecs import codec_name, codec_tag
 from .facts import Facts
+from .families import family_for
 from .tables import codec_long_name
 from .timing import StreamTiming, stream_timing
 from .values import integer, ratio_text, seconds
@@ -32,12 +33,12 @@ class Stream:
 def build_streams(facts: Facts) -> list[Stream]:
     tracks = [t for t in facts.inspection.tracks if _listed(t)]
     ordered = _with_indexes(tracks, facts.flv.order if facts.flv else [])
-    streams = []
+    streams, family = [], family_for(facts.container.name)
     for index, track in ordered:
         kind = _KINDS[track.track_type]
         codec = codec_name(track, kind) if kind != "data" else None
         codec = facts.container.codecs.get(codec or "", codec)
-        timing = stream_timing(track, kind, codec, facts)
+        timing = stream_timing(track, kind, codec, facts, family)
         streams.append(Stream(kind, index, track, codec, timing))
     return streams
 

@@ -7,8 +7,13 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from .family import Family
 from .mp3 import frame_bitrate
+
+if TYPE_CHECKING:
+    from .facts import Facts
 
 HEAD = 256 * 1024  # the stream definitions and the first blocks come early
 SOUND_STREAM_HEAD, SOUND_STREAM_HEAD2, SOUND_STREAM_BLOCK, DEFINE_VIDEO_STREAM = 18, 45, 19, 60
@@ -56,3 +61,16 @@ def streams(read: Callable[[int, int], bytes], size: int) -> SwfStreams:
             found.audio_bitrate = frame[1] if frame else None
         at += length
     return found
+
+
+class Swf(Family):
+    def read(self, facts: Facts, read: Callable[[int, int], bytes], text: str) -> None:
+        found = streams(read, facts.size)
+        for track in facts.inspection.of_type("Video", "Audio"):
+            kind = track.track_type.lower()
+            if kind == "video" and not track.frame_rate:  # the movie's frame rate is the video's (swfdec)
+                setattr(track, "frame_rate", facts.general.frame_rate)  # noqa: B010 (Track is untyped)
+            if kind in found.order:  # swfdec indexes streams as their tags define them
+                setattr(track, "streamorder", str(found.order.index(kind)))  # noqa: B010
+            if kind == "audio" and found.audio_bitrate and not track.bit_rate:
+                setattr(track, "bit_rate", found.audio_bitrate)  # noqa: B010

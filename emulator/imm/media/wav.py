@@ -1,4 +1,5 @@
-"""RIFF WAVE: the pictures of an ``id3 `` chunk. ffprobe's wav demuxer reads the chunk with its ID3v2
+"""RIFF WAVE (ffprobe's wav demuxer): a stream lasts its sample count and weighs what its format says
+(the fmt chunk's byte rate where no fixed sample size does). An ``id3 `` chunk is read with the ID3v2
 reader, so an APIC frame becomes an attached-picture stream; MediaInfo reads the chunk's text frames
 but makes no track of its pictures."""
 
@@ -6,8 +7,18 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
+from fractions import Fraction
+from typing import TYPE_CHECKING
 
+from pymediainfo import Track
+
+from .family import Family, sample_count_seconds
+from .timing import sample_rate
 from .trace import Picture
+from .values import integer
+
+if TYPE_CHECKING:
+    from .facts import Facts
 
 MAX_CHUNKS = 64
 MAX_TAG = 4 * 1024 * 1024
@@ -114,3 +125,27 @@ def rifx_report(read: Callable[[int, int], bytes], size: int) -> str | None:
         '<Mediainfo><File><track type="General"><Format>Wave</Format></track>'
         f'<track type="Audio">{fields}</track></File></Mediainfo>'
     )
+
+
+class Wav(Family):
+    def read(self, facts: Facts, read: Callable[[int, int], bytes], text: str) -> None:
+        facts.wav_byte_rate = byte_rate(read, facts.size)
+        for picture in id3_pictures(read, facts.size):
+            facts.read_picture(picture, read)
+
+    def seconds(self, track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
+        found = sample_count_seconds(track) if kind == "audio" else None
+        return super().seconds(track, kind, codec, facts) if found is None else found
+
+    def bitrate(self, track: Track, kind: str, codec: str | None, facts: Facts) -> int | None:
+        """A codec with a fixed sample size: rate x channels x bits (G.711 is 8); else the header's."""
+        if kind != "audio":
+            return super().bitrate(track, kind, codec, facts)
+        stated = integer(track.bit_rate)
+        bits = 8 if codec in ("pcm_mulaw", "pcm_alaw") else None
+        if bits is None and (codec or "").startswith("pcm_"):
+            return stated  # MediaInfo's figure is that product already
+        rate, channels = sample_rate(track), integer(track.channel_s)
+        if bits and rate and channels:
+            return rate * channels * bits
+        return facts.wav_byte_rate * 8 if facts.wav_byte_rate else stated

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from pymediainfo import Track
+
+from .family import Family
+
+if TYPE_CHECKING:
+    from .facts import Facts
 
 UNKNOWN = 0xFFFFFFFF
 
@@ -26,3 +32,11 @@ def describe(track: Track, samples: int) -> None:
     if rate:
         setattr(track, "samples_count", samples)  # noqa: B010 (Track is untyped)
         setattr(track, "duration", samples * 1000 / rate)  # noqa: B010
+
+
+class WavPack(Family):
+    def read(self, facts: Facts, read: Callable[[int, int], bytes], text: str) -> None:
+        samples = total_samples(read)
+        if samples:
+            for track in facts.inspection.of_type("Audio"):
+                describe(track, samples)
