@@ -58,6 +58,8 @@ def channel_layout(track: Track, codec: str | None, channels: int | None, facts:
     if _plain_pcm_header(codec, facts) or facts.container.name in ("aiff", "au", "asf"):
         return None  # WAVEFORMATEX without a channel mask, AIFF, AU, ASF: FFmpeg leaves the layout unset
     names = table("audio")
+    if codec in names["unset_layouts"]:
+        return None
     by_codec = names["layouts_by_count_codec"].get(codec or "", {})
     if codec in names["layouts_from_count"] and str(channels) in by_codec:
         return by_codec[str(channels)]  # the decoder's layout for its channel configuration

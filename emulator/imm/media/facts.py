@@ -17,6 +17,7 @@ from .mediainfo import Inspection, inspect
 from .sniff import image_parser
 
 COVER_LIMIT = 4 * 1024 * 1024
+PNG = b"\x89PNG\r\n\x1a\n"
 
 
 @dataclass
@@ -48,9 +49,12 @@ class Facts:
     audio_bitrates: dict[int, int] = field(default_factory=dict)  # TS PID / PS stream id -> parser's average
     mp3_encoder_tag: bool | None = None  # the Xing/Info frame names its encoder (None: no such frame)
     ogg_video_frames: dict[int, int] = field(default_factory=dict)  # Ogg serial -> last granule as frames
+    ogg_starts: dict[int, int] = field(default_factory=dict)  # Ogg Speex serial -> first sample (may be < 0)
+    unstated_aspect: list[Track] = field(default_factory=list)  # pictures ffprobe gives no aspect ratio
     avi_headers: list[avi.AudioHeader] = field(default_factory=list)  # AVI audio strh, in stream order
     matroska_tick: Fraction = Fraction(1, 1000)  # Matroska TimestampScale: its streams' time base
     matroska_duration: Fraction | None = None  # Segment Info's Duration, in seconds
+    unread_tags: set[str] = field(default_factory=set)  # tags MediaInfo reports from boxes ffprobe skips
     attached_pictures: int = 0  # Matroska attachments shown as video streams (the rest are attachments)
 
     def read_picture(self, picture: trace.Picture | None, read_range: Callable[[int, int], bytes]) -> int:
@@ -69,6 +73,8 @@ class Facts:
         )
         images = described.of_type("Image")
         self.inspection.tracks.extend(images)
+        if image[:8] == PNG and b"pHYs" not in image[: image.find(b"IDAT")]:
+            self.unstated_aspect.extend(images)  # pngdec's aspect ratio comes from pHYs alone
         return len(images)
 
     def avi_audio(self, track: Track) -> avi.AudioHeader | None:

@@ -28,7 +28,7 @@ def general_tags(facts: Facts) -> dict[str, Any]:
     if facts.container.name not in _STREAM_TAGGED:
         for field, attribute in _CREDITS.items():
             value = getattr(general, attribute)
-            tags[field] = str(value) if value not in (None, "") else None
+            tags[field] = str(value) if value not in (None, "") and field not in facts.unread_tags else None
     if facts.container.name in _RIFF and general.director:  # RIFF INFO's IART, MediaInfo's Director
         tags["Artist"] = str(general.director)  # (riffdec reads it as the artist, after any ID3 chunk's)
     tags["Language"] = _container_language(facts)

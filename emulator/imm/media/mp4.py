@@ -229,11 +229,25 @@ def _read_trun(body: bytes, track: TrackFragments, default_duration: int, defaul
     track.samples += count
 
 
+# 3GPP asset boxes MediaInfo reads as tags and mov.c (FFmpeg 5.1) skips, with the boxes mov.c reads the
+# same tag from: when only the 3GPP box is there, ffprobe has no such tag.
+_3GPP_ASSETS = {
+    "Title": ("titl", {"©nam"}),
+    "Artist": ("perf", {"©ART", "©aut"}),
+    "Album": ("albm", {"©alb"}),
+}
+
+
 class Mp4(Family):
     def read(self, facts: Facts, read: Read, text: str) -> None:
         if not text:
             return
         facts.movie = trace.mp4(text)
+        facts.unread_tags = {
+            field
+            for field, (asset, known) in _3GPP_ASSETS.items()
+            if asset in facts.movie.boxes and not known & facts.movie.boxes
+        }
         for name, (offset, length) in trace.payloads(text, {"loci", "dOps"}).items():
             if length <= boxes.READ_LIMIT:
                 payload = read(offset, length)
@@ -243,6 +257,11 @@ class Mp4(Family):
                     facts.opus_channels = boxes.opus_channels(payload)
         if facts.movie.fragmented:
             _add_fragments(facts, read)
+        for track in facts.movie.tracks.values():
+            if track.ctts_at is not None and not track.edits and track.first_pts is None:
+                # no edit list: the first picture is presented at its composition offset
+                shift = int.from_bytes(read(track.ctts_at, 4), "big", signed=True)
+                track.first_pts = shift if shift > 0 else None
         for cover in trace.mp4_covers(text):  # iTunes covr: attached pictures
             facts.read_picture(cover, read)
 
@@ -266,7 +285,8 @@ class Mp4(Family):
     def start(self, track: Track, kind: str, codec: str | None, facts: Facts) -> Fraction | None:
         info = facts.mp4_track(track)
         if info and info.first_pts is not None and info.timescale:
-            # fragments: the first sample's presentation time (mov.c applies no edit list to fragments)
+            # fragments, or no edit list: the first sample's presentation time (mov.c applies no edit
+            # list to fragments)
             return Fraction(info.first_pts, info.timescale)
         if info and info.edits and info.edits[0][1] == -1 and facts.movie and facts.movie.timescale:
             return Fraction(info.edits[0][0], facts.movie.timescale)  # an empty edit delays the track

@@ -34,7 +34,7 @@ _SELECTED_NAMES = (
     "Name", "Time scale", "Duration", "Sample Count", "Sample Duration", "Number of entries",
     "Track duration", "Media time", "max_num_reorder_frames", "sps_max_num_reorder_pics",
     "num_units_in_tick", "vui_num_units_in_tick", "time_scale", "vui_time_scale", "Data", "Unknown",
-    "absolute granule position", "StringData", "Value", "Timestamp_Base", "Timestamp_Extended",
+    "absolute granule position", "Timestamp_Base", "Timestamp_Extended",
     "AVCPacketType", "CompositionTime",
 )  # fmt: skip
 _SELECTED = re.compile(
@@ -96,6 +96,7 @@ class Mp4Track:
     edits: list[tuple[int, int]] = field(default_factory=list)  # (duration in movie units, media time)
     reorder: int | None = None
     composition_offsets: bool = False
+    ctts_at: int | None = None  # where the first ctts entry's sample offset is in the file
     sample_bytes: int | None = None  # fragmented files: the bytes of the samples of every fragment
     first_pts: int | None = None  # fragmented files: the first sample's presentation time
     channel_box: bool = False  # a QuickTime 'chan' (channel layout) box in its sample description
@@ -107,6 +108,7 @@ class Mp4Movie:
     duration: int | None = None
     tracks: dict[int, Mp4Track] = field(default_factory=dict)
     fragmented: bool = False  # an mvex box: the samples are in moof boxes after the moov
+    boxes: set[str] = field(default_factory=set)  # the type of every box MediaInfo walked
 
 
 def mp4(trace: str) -> Mp4Movie:
@@ -115,7 +117,7 @@ def mp4(trace: str) -> Mp4Movie:
     track: Mp4Track | None = None
     box = ""
     edit_duration: int | None = None
-    for _offset, _indent, name, value in _selected(trace):
+    for offset, _indent, name, value in _selected(trace):
         if not value:
             header = _TRACK_HEADER.match(name)
             if header:
@@ -125,9 +127,11 @@ def mp4(trace: str) -> Mp4Movie:
         key = name.strip()
         if key == "Name":
             box = value
+            movie.boxes.add(box)
             movie.fragmented = movie.fragmented or box == "mvex"
             if track is not None and box == "ctts":
                 track.composition_offsets = True
+                track.ctts_at = int(offset, 16) + 16  # after type, version/flags, count, sample count
             if track is not None and box == "chan":
                 track.channel_box = True
             continue
@@ -187,15 +191,14 @@ def vui(trace: str) -> VideoTiming:
 
 @dataclass
 class FlvFacts:
-    metadata: dict[str, float] = field(default_factory=dict)
+    metadata: dict[str, float] = field(default_factory=dict)  # onMetaData's numbers (flv.on_metadata)
     first_video_pts: int | None = None  # ms: timestamp + composition offset of the first coded picture
     order: list[str] = field(default_factory=list)  # "audio"/"video" in order of their first tag
 
 
 def flv(trace: str) -> FlvFacts:
-    """onMetaData numbers (duration, audiodatarate, videodatarate...) and the first video picture's PTS."""
+    """The order of the first audio and video tags and the first video picture's PTS."""
     facts = FlvFacts()
-    entry: str | None = None
     in_video = False
     timestamp = 0
     coded = False
@@ -208,15 +211,7 @@ def flv(trace: str) -> FlvFacts:
         if not value:
             continue
         key = name.strip()
-        if key == "StringData":
-            entry = value
-        elif key == "Value" and entry is not None:
-            try:
-                facts.metadata.setdefault(entry, float(value))
-            except ValueError:
-                pass
-            entry = None
-        elif not in_video or facts.first_video_pts is not None:
+        if not in_video or facts.first_video_pts is not None:
             continue
         elif key == "Timestamp_Base":
             timestamp = _int(value) or 0

@@ -21,7 +21,8 @@ def video_fields(track: Track, codec: str | None, facts: Facts, timing: StreamTi
     profile, level = profile_and_level(track, codec)
     pixel_format, depth = pixel_format_and_depth(track, codec, facts)
     sar, dar = aspect_ratios(track, width, height)
-    if codec in table("video")["unknown_aspect_ratio"] or not facts.container.aspect_ratio:
+    unstated = any(track is picture for picture in facts.unstated_aspect)
+    if codec in table("video")["unknown_aspect_ratio"] or not facts.container.aspect_ratio or unstated:
         sar = dar = None
     rate = _real_frame_rate(track)
     stated = None if rate else _default_duration_rate(track, facts)
