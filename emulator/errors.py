@@ -165,3 +165,44 @@ class OssError(Exception):
         self.http_status = self.http_status or status
         self.ec = self.ec or ec
         super().__init__(f"{self.code}: {self.message}")
+
+
+# MNS error code -> (HTTP status, default message), as MNS answers them in its <Error> document.
+MNS_CATALOG: dict[str, tuple[int, str]] = {
+    "AccessDenied": (403, "The access key has no permission on this resource."),
+    "InvalidAccessKeyId": (403, "The access key id you provided does not exist."),
+    "SignatureDoesNotMatch": (
+        403,
+        "The request signature we calculated does not match the signature you provided.",
+    ),
+    "TimeExpired": (408, "The http request you sent is expired."),
+    "InvalidArgument": (400, "The value of an argument is invalid."),
+    "MalformedXML": (400, "The XML you provided was not well-formed."),
+    "MessageBodyTooLong": (400, "The message body is longer than the queue's or topic's MaximumMessageSize."),
+    "QueueNotExist": (404, "The queue name you provided is not exist."),
+    "QueueAlreadyExist": (409, "The queue you want to create is already exist."),
+    "MessageNotExist": (404, "Message not exist."),
+    "ReceiptHandleError": (400, "The receipt handle you provide is not valid."),
+    "TopicNotExist": (404, "The topic name you provided is not exist."),
+    "TopicAlreadyExist": (409, "The topic you want to create is already exist."),
+    "SubscriptionNotExist": (404, "The subscription name you provided is not exist."),
+    "SubscriptionAlreadyExist": (409, "The subscription you want to create is already exist."),
+    "InvalidOperation": (405, "This operation is not supported on this resource."),
+    "InternalError": (500, "Internal error, please try again later."),
+    "InsufficientStorage": (507, "The emulator's disk is full."),
+}
+
+
+@dataclass
+class MnsError(Exception):
+    """An MNS error answer (XML ``<Error>`` with Code, Message, RequestId, HostId)."""
+
+    code: str
+    message: str = ""
+    http_status: int = 0
+
+    def __post_init__(self) -> None:
+        status, default_message = MNS_CATALOG.get(self.code, (400, self.code))
+        self.message = self.message or default_message
+        self.http_status = self.http_status or status
+        super().__init__(f"{self.code}: {self.message}")

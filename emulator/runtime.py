@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import shutil
 import tempfile
@@ -11,14 +13,17 @@ from pathlib import Path
 from .background import Background
 from .clock import Clock
 from .config import AccessKey, EmulatorConfig
-from .errors import ImmError
+from .errors import ImmError, MnsError
 from .faults import Faults
 from .imm import tasks
 from .imm.handlers import HANDLERS, TASK_KINDS
 from .imm.media.workers import Workers
 from .imm.registry import Services
+from .mns.queues import Queues
+from .mns.topics import Topics
 from .oss.service import Oss
 from .protocol.auth import SKEW_SECONDS, Authenticator
+from .protocol.mns_auth import MnsAuthenticator
 from .protocol.oss_auth import OssAuthenticator
 from .state import MemoryStore, NonceCache, SqliteStore, Store
 from .state.blobs import BlobStore
@@ -43,6 +48,9 @@ class Runtime:
     journal: Journal = field(init=False)
     blobs: BlobStore = field(init=False)
     oss: Oss = field(init=False)
+    mns_auth: MnsAuthenticator = field(init=False)
+    queues: Queues = field(init=False)
+    topics: Topics = field(init=False)
     services: Services = field(init=False)
     background: Background = field(init=False)
 
@@ -68,6 +76,7 @@ class Runtime:
         for _, doc in self.store.scan(KEY_KIND, "*"):  # keys registered through the control API
             self.auth.add_key(AccessKey(**doc))
         self.oss_auth = OssAuthenticator(self.auth, self.clock)
+        self.mns_auth = MnsAuthenticator(self.auth, self.clock)
         self.faults = Faults(self.store)
         self.journal = Journal(self.config.journal_size)
         self.oss = Oss(self.store, self.blobs, self.clock, self.config.mounts, self.config.region)
@@ -78,8 +87,35 @@ class Runtime:
         probes = Workers(self.config.probe_workers, self.config.probe_memory)
         self.services = Services(self.store, self.clock, self.config, self.oss, probes, task_kinds=TASK_KINDS)
         self.services.handlers.update(HANDLERS)
+        self.queues = Queues(self.store, self.clock)
+        self.topics = Topics(self.store, self.queues, self.config.region, self.journal.record)
+        self.services.on_notification.append(self._publish_to_mns)
         self.background = Background(self.services, self.config.notify_url)
         tasks.tick(self.services)  # after a restart: end what fell due meanwhile, drop what expired
+
+    def _publish_to_mns(self, entry: dict) -> None:
+        """IMM's MNS notification goes to its topic in the task's account, the message base64-encoded
+        (as the SDK's default receive decodes it). A missing topic loses it, as the real service
+        does: the outbox keeps it and the journal says why."""
+        if entry.get("channel") != "MNS":
+            return
+        text = json.dumps(entry["message"], ensure_ascii=False, separators=(",", ":"))
+        body = base64.b64encode(text.encode("utf-8")).decode()
+        try:
+            self.topics.publish(entry["account"], entry["topic"], body)
+        except MnsError as exc:
+            log.warning("IMM notification for task %s not published to MNS: %s", entry["task_id"], exc)
+            self.journal.record(
+                {
+                    "kind": "mns-delivery",
+                    "account": entry["account"],
+                    "action": "PublishMessage",
+                    "topic": entry["topic"],
+                    "task_id": entry["task_id"],
+                    "code": exc.code,
+                    "message": exc.message,
+                }
+            )
 
     def _restore_clock(self) -> None:
         """The emulated clock's adjustments are state too: tasks continue from them after a restart."""
@@ -123,6 +159,7 @@ class Runtime:
 
     def close(self) -> None:
         self.background.stop()
+        self.topics.stop()
         self.services.probes.close()
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)

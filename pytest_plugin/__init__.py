@@ -152,6 +152,12 @@ def oss_client(imm_emulator: Any) -> Any:
 
 
 @pytest.fixture
+def mns_client(imm_emulator: Any) -> Any:
+    """A real ``mns.account.Account`` (aliyun-mns-sdk) for the emulator's MNS queues and topics."""
+    return imm_emulator.mns_account()
+
+
+@pytest.fixture
 def imm_project(imm_client: Any) -> Iterator[str]:
     """The name of a project created for this test (and deleted after it)."""
     from alibabacloud_imm20200930 import models
@@ -190,4 +196,4 @@ def pytest_runtest_makereport(
         f"{json.dumps(e.get('params', {}), ensure_ascii=False)[:200]}"
         for e in entries[-50:]
     ]
-    report.sections.append(("imm-emulator requests", "\n".join(lines) or "(no IMM or OSS calls)"))
+    report.sections.append(("imm-emulator requests", "\n".join(lines) or "(no IMM, OSS or MNS calls)"))

@@ -21,6 +21,10 @@ class _Target(Protocol):
         self, access_key_id: str | None, access_key_secret: str | None
     ) -> tuple[str, str, str | None]: ...
 
+    def account(self, access_key_id: str | None = None) -> str: ...
+
+    def mns_account(self, access_key_id: str | None = None, access_key_secret: str | None = None) -> Any: ...
+
 
 class ClientFactory:
     """Needs ``endpoint`` (http://host:port), ``address`` (host:port), ``region`` and ``_key()``."""
@@ -81,3 +85,39 @@ class ClientFactory:
         else:
             auth = oss2.AuthV4(key_id, secret) if signature == "v4" else oss2.Auth(key_id, secret)
         return oss2.Bucket(auth, self.endpoint, bucket, region=self.region)
+
+    def mns_account(self: _Target, access_key_id: str | None = None, access_key_secret: str | None = None):
+        """A real ``mns.account.Account`` (aliyun-mns-sdk) pointed at this emulator's MNS."""
+        from mns.account import Account
+
+        key_id, secret, token = self._key(access_key_id, access_key_secret)
+        return Account(self.endpoint, key_id, secret, token or "")
+
+    def mns_queue_subscription(
+        self: _Target,
+        topic: str,
+        queue: str,
+        *,
+        content_format: str = "SIMPLIFIED",
+        filter_tag: str = "",
+        access_key_id: str | None = None,
+        access_key_secret: str | None = None,
+    ):
+        """Create (or keep) a topic, a queue and the topic's subscription delivering to that queue, in the
+        key's account, through the real MNS SDK; -> the ``mns.queue.Queue`` to receive from. A task with
+        ``Notification.MNS.TopicName = topic`` lands its message there (base64 of IMM's JSON, which the
+        SDK's ``receive_message()`` decodes)."""
+        from mns.queue import QueueMeta
+        from mns.subscription import SubscriptionMeta
+        from mns.topic import TopicMeta
+
+        account = self.mns_account(access_key_id, access_key_secret)
+        owner = self.account(access_key_id)
+        target = account.get_queue(queue)
+        target.create(QueueMeta())
+        topic_client = account.get_topic(topic)
+        topic_client.create(TopicMeta())
+        endpoint = f"acs:mns:{self.region}:{owner}:queues/{queue}"
+        meta = SubscriptionMeta(endpoint, notify_content_format=content_format, filter_tag=filter_tag)
+        topic_client.get_subscription(f"{queue}-subscription").subscribe(meta)
+        return target

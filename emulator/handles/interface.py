@@ -83,6 +83,19 @@ class EmulatorHandle(Protocol):
         self, access_key_id: str | None = None, access_key_secret: str | None = None, **config: Any
     ): ...
 
+    def mns_account(self, access_key_id: str | None = None, access_key_secret: str | None = None): ...
+
+    def mns_queue_subscription(
+        self,
+        topic: str,
+        queue: str,
+        *,
+        content_format: str = "SIMPLIFIED",
+        filter_tag: str = "",
+        access_key_id: str | None = None,
+        access_key_secret: str | None = None,
+    ): ...
+
     def register_key(self, access_key_id: str, secret: str, security_token: str | None = None) -> str: ...
 
     def account(self, access_key_id: str | None = None) -> str: ...

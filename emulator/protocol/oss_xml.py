@@ -19,15 +19,15 @@ Node = tuple[str, Any]
 
 
 def render(root: Node) -> bytes:
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + _render(root)).encode()
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + render_node(root)).encode()
 
 
-def _render(node: Node) -> str:
+def render_node(node: Node) -> str:
     tag, content = node
     if content is None:
         return ""
     if isinstance(content, list):
-        return f"<{tag}>" + "".join(_render(child) for child in content) + f"</{tag}>"
+        return f"<{tag}>" + "".join(render_node(child) for child in content) + f"</{tag}>"
     return f"<{tag}>{escape(str(content))}</{tag}>"
 
 

@@ -1,5 +1,6 @@
 """create_app(config): the Flask app. One port serves IMM RPC at ``/`` (``imm_rpc``), OSS path-style at
-``/<bucket>/<key>`` (``oss``) and the control API at ``/_emulator`` (``control``); here are the routes
+``/<bucket>/<key>`` (``oss``), MNS queues and topics to requests with MNS's headers (``mns``) and the
+control API at ``/_emulator`` (``control``); here are the routes
 between them and the answers to requests none of them takes (bad framing, unknown paths, crashes).
 """
 
@@ -25,6 +26,7 @@ from .envelopes import (
 )
 from .framing import MalformedRequest, check_content_length, guard_input
 from .imm_rpc import DropConnection, handle_rpc
+from .mns import handle_mns
 from .oss import handle_oss
 
 
@@ -37,12 +39,16 @@ def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = N
     methods = ["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"]
 
     def root() -> Response:
-        return handle_oss(runtime) if service_of_request() == "oss" else handle_rpc(runtime)
+        service = service_of_request()
+        if service == "mns":
+            return handle_mns(runtime)
+        return handle_oss(runtime) if service == "oss" else handle_rpc(runtime)
+
+    def path(_path: str) -> Response:
+        return handle_mns(runtime) if service_of_request() == "mns" else handle_oss(runtime)
 
     app.add_url_rule("/", "root", root, methods=methods)
-    app.add_url_rule(
-        "/<path:_path>", "oss", lambda _path: handle_oss(runtime), methods=methods, strict_slashes=False
-    )
+    app.add_url_rule("/<path:_path>", "oss", path, methods=methods, strict_slashes=False)
     app.register_blueprint(control_blueprint(runtime))
 
     wsgi_app = app.wsgi_app

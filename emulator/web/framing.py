@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO, Literal
 
 from ..errors import OssError
+from ..mns.topics import XMLNS as MNS_XMLNS
 from ..protocol import oss_xml
 
-Service = Literal["imm", "oss", "control"]
+Service = Literal["imm", "oss", "mns", "control"]
 CHUNK = 1 << 16
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -39,9 +40,12 @@ def check_content_length(value: str | None) -> None:
 
 def addressed_service(path: str, query_names: Iterable[str], header: Callable[[str], str | None]) -> Service:
     """Which service a request is for, from its target and headers alone. ``/`` is IMM unless it carries
-    an OSS signature (then it is OSS's ListBuckets), ``/_emulator`` is the control API, the rest OSS."""
+    an OSS signature (then it is OSS's ListBuckets), ``/_emulator`` is the control API, a request with
+    MNS's headers (``x-mns-version``, ``Authorization: MNS``) is MNS, the rest OSS."""
     if path == "/_emulator" or path.startswith("/_emulator/"):
         return "control"
+    if header("x-mns-version") is not None or (header("Authorization") or "").startswith("MNS "):
+        return "mns"
     if path not in ("", "/"):
         return "oss"
     names = set(query_names)
@@ -87,10 +91,24 @@ def malformed_answer(
         if head:
             return status, [*headers, ("x-oss-err", base64.b64encode(document).decode())], b""
         return status, headers, document
+    if service == "mns":
+        request_id = uuid.uuid4().hex[:24].upper()
+        document = mns_error_document(code, message, request_id, f"http://mns.{region}.emulator")
+        return (
+            status,
+            [("Content-Type", "text/xml;charset=utf-8"), ("x-mns-request-id", request_id)],
+            document,
+        )
     request_id = str(uuid.uuid4()).upper()
     body = json.dumps(imm_error_body(host_id, code, message, request_id)).encode()
     headers = [("Content-Type", "application/json;charset=utf-8"), ("x-acs-request-id", request_id)]
     return status, headers, body
+
+
+def mns_error_document(code: str, message: str, request_id: str, host_id: str) -> bytes:
+    children = [("Code", code), ("Message", message), ("RequestId", request_id), ("HostId", host_id)]
+    inner = "".join(oss_xml.render_node(child) for child in children)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<Error xmlns="{MNS_XMLNS}">{inner}</Error>'.encode()
 
 
 class GuardedInput:
