@@ -16,7 +16,7 @@ from jsonschema.exceptions import ValidationError
 
 from .protocol import schemas
 
-SPECIAL = ("error", "notification")
+SPECIAL = ("error", "notification", "mns_notification")
 
 
 @dataclass(frozen=True)

@@ -182,10 +182,14 @@ def test_topic_formats_and_filter_tags(imm_emulator, mns_client: Account) -> Non
     )
     assert wrapper["MessageId"] == published.message_id and wrapper["PublishTime"].isdigit()
     assert wrapper["MessageMD5"] == published.message_body_md5
+    assert validate("mns_notification", wrapper, strict=True) == []
     raw_xml = mns_client.get_queue("as-xml")
     raw_xml.set_encoding(False)
     document = ET.fromstring(raw_xml.receive_message().message_body)
-    assert document.find("{http://mns.aliyuncs.com/doc/v1/}Message").text == "plain news"
+    assert document.tag == "{http://mns.aliyuncs.com/doc/v1/}Notification"
+    fields = {child.tag.rpartition("}")[2]: child.text for child in document}
+    assert fields == {**wrapper, "SubscriptionName": "as-xml"}
+    assert validate("mns_notification", fields, strict=True) == []
     tagged = mns_client.get_queue("tagged")
     assert error_of(lambda: tagged.receive_message()).type == "MessageNotExist"  # the tag did not match
     topic.publish_message(TopicMessage(base64.b64encode(b"hot news").decode(), message_tag="hot"))
