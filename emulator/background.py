@@ -1,5 +1,6 @@
-"""Background work the emulator does on its own: ending due tasks on time, and delivering notifications
-to ``--notify-url``."""
+"""Background work the emulator does on its own: ending due tasks on time, and delivering each task's
+EventBridge CloudEvent to ``--notify-url`` (or the account's own URL, ``PUT /_emulator/notify-url``) as
+an EventBridge HTTP target does: a POST whose body is the whole event."""
 
 from __future__ import annotations
 
@@ -16,20 +17,20 @@ from .imm.registry import Services
 log = logging.getLogger("imm_emulator.background")
 TICK_SECONDS = 0.2
 DELIVERY_ATTEMPTS = 5
+NOTIFY_URL_KIND = "notify_url"  # per account: the URL that replaces --notify-url for its events
 
 
 class Background:
     def __init__(self, services: Services, notify_url: str = "") -> None:
         self._services = services
+        self._url = notify_url
         self._stop = threading.Event()
-        self._outgoing: queue.Queue[dict | None] = queue.Queue()
-        self._threads = [threading.Thread(target=self._tick, name="imm-emulator-ticker", daemon=True)]
-        if notify_url:
-            self._url = notify_url
-            services.on_notification.append(self._outgoing.put)
-            self._threads.append(
-                threading.Thread(target=self._deliver, name="imm-emulator-notifier", daemon=True)
-            )
+        self._outgoing: queue.Queue[tuple[str, dict] | None] = queue.Queue()
+        self._threads = [
+            threading.Thread(target=self._tick, name="imm-emulator-ticker", daemon=True),
+            threading.Thread(target=self._deliver, name="imm-emulator-notifier", daemon=True),
+        ]
+        services.on_notification.append(self._enqueue)
         for thread in self._threads:
             thread.start()
 
@@ -40,27 +41,36 @@ class Background:
             except Exception:  # keep ticking; the next call sees the same state
                 log.exception("ticker failed")
 
+    def _enqueue(self, entry: dict) -> None:
+        """An EventBridge entry goes to its account's URL, else --notify-url (if either is set)."""
+        if entry.get("channel") != "EventBridge":
+            return
+        own = self._services.store.get(NOTIFY_URL_KIND, entry["account"], "url")
+        url = own["url"] if own else self._url
+        if url:
+            self._outgoing.put((url, entry["message"]))
+
     def _deliver(self) -> None:
         while True:
-            entry = self._outgoing.get()
-            if entry is None:
+            item = self._outgoing.get()
+            if item is None:
                 return
-            body = json.dumps(entry, ensure_ascii=False).encode()
+            url, event = item
+            body = json.dumps(event, ensure_ascii=False).encode()
+            headers = {"Content-Type": "application/json;charset=utf-8"}
             for attempt in range(DELIVERY_ATTEMPTS):
-                request = urllib.request.Request(
-                    self._url, data=body, method="POST", headers={"Content-Type": "application/json"}
-                )
+                request = urllib.request.Request(url, data=body, method="POST", headers=headers)
                 try:
                     with urllib.request.urlopen(request, timeout=10) as response:
                         if response.status < 300:
                             break
                 except urllib.error.HTTPError as exc:
                     if exc.code < 500:  # the receiver refused it: sending it again changes nothing
-                        log.warning("notification to %s refused with %d", self._url, exc.code)
+                        log.warning("notification to %s refused with %d", url, exc.code)
                         break
-                    log.warning("notification to %s failed (attempt %d): %s", self._url, attempt + 1, exc)
+                    log.warning("notification to %s failed (attempt %d): %s", url, attempt + 1, exc)
                 except (urllib.error.URLError, OSError) as exc:
-                    log.warning("notification to %s failed (attempt %d): %s", self._url, attempt + 1, exc)
+                    log.warning("notification to %s failed (attempt %d): %s", url, attempt + 1, exc)
                 if self._stop.wait(0.5 * 2**attempt):
                     return
 

@@ -162,7 +162,10 @@ class EmulatorConfig:
     )
     notify_url: str = field(
         default="",
-        metadata=_opt("--notify-url", "also POST every task notification to this URL (retried)"),
+        metadata=_opt(
+            "--notify-url",
+            "POST each task's EventBridge CloudEvent to this URL, as an EventBridge HTTP target (retried)",
+        ),
     )
     validate_responses: bool = field(
         default=False,

@@ -133,6 +133,13 @@ class RemoteEmulator(ClientFactory):
         else:
             self.control("PUT", "/task-policy", {"policy": policy, "account": account})
 
+    def set_notify_url(self, url: str | None, access_key_id: str | None = None) -> None:
+        account = access_key_id or self._default[0]
+        if url is None:
+            self.control("DELETE", "/notify-url", account=account)
+        else:
+            self.control("PUT", "/notify-url", {"url": url, "account": account})
+
     def set_labels(self, uri_or_glob: str, labels: list, access_key_id: str | None = None) -> None:
         self.control("PUT", "/labels", {"uri": uri_or_glob, "labels": labels, "account": access_key_id})
 

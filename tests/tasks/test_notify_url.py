@@ -1,5 +1,6 @@
-"""--notify-url: every outbox entry is POSTed to the user's endpoint, retried on 5xx and network
-errors, not retried when the receiver refuses it with a 4xx."""
+"""--notify-url (or an account's own URL): each task's EventBridge CloudEvent is POSTed there as an
+EventBridge HTTP target receives it, retried on 5xx and network errors, not retried when the receiver
+refuses it with a 4xx."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class Receiver:
         self.statuses = statuses
         self.bodies: list[dict] = []
         self.answered: list[int] = []
+        self.content_types: list[str] = []
         self.arrived = threading.Condition()
         receiver = self
 
@@ -32,6 +34,7 @@ class Receiver:
                 with receiver.arrived:  # recorded before answering: the next one is sent after the answer
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
                     receiver.bodies.append(body)
+                    receiver.content_types.append(self.headers["Content-Type"])
                     receiver.answered.append(status)
                     receiver.arrived.notify_all()
                 self.send_response(status)
@@ -81,25 +84,41 @@ def create(emulator: Emulator) -> str:
     return emulator.client().create_video_label_classification_task(request).body.task_id
 
 
-def test_each_notification_reaches_the_url_as_in_the_outbox(run_with) -> None:
+def test_the_cloudevent_reaches_the_url_as_an_eventbridge_http_target_gets_it(run_with) -> None:
     emulator, receiver = run_with([])
     task_id = create(emulator)
     outbox = emulator.notifications.wait(count=2, task_id=task_id)
-    delivered = receiver.wait(count=2)
-    assert delivered == outbox
-    assert [entry["channel"] for entry in delivered] == ["MNS", "EventBridge"]
-    for entry in delivered:
-        assert validate("notification", entry["message"], strict=True) == []
-    mns, event = (entry["message"] for entry in delivered)
-    assert json.loads(mns["content"])["TaskId"] == event["data"]["TaskId"] == task_id
+    delivered = receiver.wait(count=1)
+    event = next(entry["message"] for entry in outbox if entry["channel"] == "EventBridge")
+    assert delivered == [event]  # the whole event is the body; MNS has its own delivery now
+    assert receiver.content_types == ["application/json;charset=utf-8"]
+    assert validate("notification", event, strict=True) == []
+    assert event["data"]["TaskId"] == task_id and event["type"] == "imm:Task:VideoLabelClassification"
+    with pytest.raises(AssertionError):
+        receiver.wait(count=2, timeout=1)
 
 
 def test_server_errors_are_retried_and_refusals_are_not(run_with) -> None:
     emulator, receiver = run_with([503, 400])
     create(emulator)
-    # MNS: 503 then retried -> 400 refused, dropped; EventBridge: 200
-    delivered = receiver.wait(count=3)
-    assert receiver.answered[:3] == [503, 400, 200]
-    assert delivered[0] == delivered[1] and delivered[2]["channel"] == "EventBridge"
+    delivered = receiver.wait(count=2)
+    assert receiver.answered[:2] == [503, 400]
+    assert delivered[0] == delivered[1] and delivered[0]["specversion"] == "1.0"
     with pytest.raises(AssertionError):
-        receiver.wait(count=4, timeout=1.5)  # the refused one is not sent again
+        receiver.wait(count=3, timeout=1.5)  # the refused one is not sent again
+
+
+def test_an_account_url_replaces_the_emulator_wide_one(run_with) -> None:
+    emulator, receiver = run_with([])
+    own = Receiver([])
+    try:
+        emulator.set_notify_url(own.url)
+        task_id = create(emulator)
+        assert own.wait(count=1)[0]["data"]["TaskId"] == task_id
+        emulator.set_notify_url(None)
+        second = create(emulator)
+        assert receiver.wait(count=1)[0]["data"]["TaskId"] == second
+        assert len(own.bodies) == 1
+    finally:
+        own.server.shutdown()
+        own.server.server_close()

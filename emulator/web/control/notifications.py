@@ -1,9 +1,12 @@
-"""/notifications: the outbox of task notifications, optionally waiting for them to arrive."""
+"""/notifications: the outbox of task notifications, optionally waiting for them to arrive;
+/notify-url: where an account's EventBridge events are POSTed (instead of --notify-url)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from ...background import NOTIFY_URL_KIND
+from ...errors import ImmError
 from ...imm import notifications
 from ...runtime import Runtime
 from ..envelopes import json_response
@@ -34,3 +37,25 @@ def routes(bp: Blueprint, runtime: Runtime) -> None:
         if wait:
             notifications.wait_until(runtime.services, lambda: len(collect()) >= count, wait)
         return json_response({"notifications": collect()})
+
+    @bp.route("/notify-url", methods=["GET", "PUT", "DELETE"])
+    def notify_url() -> Response:
+        body = arguments.body()
+        account = runtime.account(arguments.account(body))
+        if account is None:
+            raise ImmError(
+                "InvalidArgument", "Give the account (an AccessKeyId); the emulator-wide URL is --notify-url."
+            )
+        if request.method == "PUT":
+            url = str(body.get("url", ""))
+            if not url.startswith(("http://", "https://")) or len(url) > 2048:
+                raise ImmError(
+                    "InvalidArgument", f"url must be an http(s) URL of at most 2048 characters: {url[:80]!r}."
+                )
+            runtime.store.put(NOTIFY_URL_KIND, account, "url", {"url": url})
+        elif request.method == "DELETE":
+            runtime.store.delete(NOTIFY_URL_KIND, account, "url")
+        own = runtime.store.get(NOTIFY_URL_KIND, account, "url")
+        return json_response(
+            {"account": account, "url": own["url"] if own else runtime.config.notify_url, "own": bool(own)}
+        )
