@@ -1,10 +1,12 @@
-"""A small application that uses IMM: upload a video to OSS, classify it, wait for the labels.
+"""A small application that uses IMM: upload a video to OSS, classify it, wait for the labels, by
+polling or by consuming the task notification IMM publishes to an MNS topic.
 
 This is the code under test in the example; it knows nothing of the emulator.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 
@@ -42,9 +44,11 @@ class Tagger:
                 time.sleep(min(exc.retry_after or 1, 5) * self.poll_interval)
         raise AssertionError("unreachable")
 
-    def start(self, uri: str, tags: dict | None = None) -> str:
+    def start(self, uri: str, tags: dict | None = None, topic: str | None = None) -> str:
+        """Start a task; with ``topic``, IMM publishes its notification to that MNS topic."""
+        notification = models.Notification(mns=models.MNS(topic_name=topic)) if topic else None
         request = models.CreateVideoLabelClassificationTaskRequest(
-            project_name=self.project, source_uri=uri, tags=tags or {}
+            project_name=self.project, source_uri=uri, tags=tags or {}, notification=notification
         )
         return self._call(self.imm.create_video_label_classification_task, request).task_id
 
@@ -76,3 +80,26 @@ class Tagger:
             if exc.code == "ResourceNotFound":
                 return False
             raise
+
+
+@dataclass
+class ResultConsumer:
+    """Reads finished tasks from the MNS queue subscribed to IMM's topic (an ``mns.queue.Queue``)."""
+
+    queue: object
+    wait_seconds: int = 10
+
+    def next_result(self) -> dict:
+        """The next task's notification content (TaskId, Status, Labels...); deleted once read."""
+        from mns.mns_exception import MNSServerException
+
+        try:
+            message = self.queue.receive_message(wait_seconds=self.wait_seconds)  # base64-decoded by the SDK
+        except MNSServerException as exc:
+            if exc.type == "MessageNotExist":
+                raise TimeoutError(f"no task ended within {self.wait_seconds} s") from exc
+            raise
+        event = json.loads(message.message_body)
+        content = json.loads(event["content"])
+        self.queue.delete_message(message.receipt_handle)
+        return content

@@ -28,11 +28,11 @@ def run(*args: str) -> subprocess.CompletedProcess:
 def test_example_passes(args) -> None:
     result = run(*args)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "7 passed" in result.stdout
+    assert "8 passed" in result.stdout
 
 
 def test_example_passes_on_a_shared_server() -> None:
     with served() as (_, url):
         result = run("-p", "xdist", "-n", "2", "--imm-endpoint", url)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "7 passed" in result.stdout
+    assert "8 passed" in result.stdout

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from alibabacloud_tea_openapi.exceptions import ThrottlingException
-from tagger import TaggingFailed
+from tagger import ResultConsumer, TaggingFailed
 
 SAMPLE = str(Path(str(resources.files("imm_emulator.fixtures"))) / "media" / "mp4_h264_aac.mp4")
 
@@ -63,3 +63,14 @@ def test_a_task_the_service_fails(tagger, imm_emulator) -> None:
     )
     with pytest.raises(TaggingFailed, match="transcoder crashed"):
         tagger.wait(task_id)
+
+
+def test_results_arrive_on_the_mns_queue(tagger, imm_emulator) -> None:
+    queue = imm_emulator.mns_queue_subscription("imm-tasks", "tagger-results")
+    consumer = ResultConsumer(queue, wait_seconds=5)
+    task_id = tagger.start(tagger.upload("clips/c.mp4", SAMPLE), topic="imm-tasks")
+    tagger.wait(task_id)  # the task ends when polled; its notification is published then
+    result = consumer.next_result()
+    assert (result["TaskId"], result["Status"]) == (task_id, "Succeeded") and result["Labels"]
+    with pytest.raises(TimeoutError):
+        ResultConsumer(queue, wait_seconds=0).next_result()  # read once, deleted
