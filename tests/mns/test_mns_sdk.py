@@ -9,6 +9,7 @@ import hashlib
 import json
 import threading
 import time
+import urllib.request
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -236,3 +237,14 @@ def test_task_to_a_missing_topic_still_ends_and_keeps_its_outbox_entry(
     journal = imm_emulator.requests.list()
     failures = [e for e in journal if e.get("kind") == "mns-delivery" and e.get("task_id") == task_id]
     assert failures and failures[0]["code"] == "TopicNotExist"
+
+
+def test_dashboard_and_reset_cover_mns_state(imm_emulator, mns_client: Account) -> None:
+    queue = imm_emulator.mns_queue_subscription("shown-topic", "shown-queue", content_format="JSON")
+    queue.send_message(Message("waiting"))
+    with urllib.request.urlopen(f"{imm_emulator.endpoint}/_emulator/ui") as response:
+        html = response.read().decode()
+    assert "shown-queue" in html and "shown-topic" in html and "(JSON)" in html
+    imm_emulator.reset(imm_emulator.access_key_id)
+    assert error_of(lambda: mns_client.get_queue("shown-queue").get_attributes()).type == "QueueNotExist"
+    assert mns_client.list_topic()[0] == []

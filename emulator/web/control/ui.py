@@ -1,7 +1,8 @@
 """``/_emulator/ui``: a live dashboard, one server-rendered page that refreshes itself. No build step.
 
-It reads state the way the IMM and OSS layers store it: projects, tasks (with their label trees),
-buckets and objects per account, then the request journal and the notification outbox.
+It reads state the way the IMM, OSS and MNS layers store it: projects, tasks (with their label trees),
+buckets and objects, MNS queues and topics per account, then the request journal and the notification
+outbox.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from flask import Response, render_template_string, request
 
 from ...clock import format_rfc3339
 from ...imm import notifications, projects, tasks
+from ...mns.queues import QUEUE
+from ...mns.topics import TOPIC
 from ...oss.service import BUCKET_KIND
 from ...oss.stored import OBJECT_KIND
 from ...runtime import Runtime
@@ -34,7 +37,8 @@ def render_dashboard(runtime: Runtime) -> Response:
 
     store = runtime.store
     only = runtime.account(request.args.get("account")) or request.args.get("account_id")
-    ids = sorted({a for kind in (projects.KIND, tasks.KIND, BUCKET_KIND) for a in store.accounts(kind)})
+    kinds = (projects.KIND, tasks.KIND, BUCKET_KIND, QUEUE, TOPIC)
+    ids = sorted({a for kind in kinds for a in store.accounts(kind)})
     accounts = []
     for account in [only] if only else ids:
         project_docs = [
@@ -67,6 +71,14 @@ def render_dashboard(runtime: Runtime) -> Response:
                 "tasks": task_docs,
                 "objects": objects[:200],
                 "more_objects": len(objects) > 200,
+                "queues": [
+                    dict(doc, counts=runtime.queues.counts(account, name))
+                    for name, doc in store.scan(QUEUE, account, limit=100)
+                ],
+                "topics": [
+                    dict(doc, subscriptions=runtime.topics.subscriptions(account, name))
+                    for name, doc in store.scan(TOPIC, account, limit=100)
+                ],
             }
         )
     outbox = []
