@@ -135,6 +135,14 @@ class EmulatorConfig:
             multiple=True,
         ),
     )
+    oss_domain: str = field(
+        default="",
+        metadata=_opt(
+            "--oss-domain",
+            "also take <bucket>.DOMAIN hosts as virtual-hosted OSS (<bucket>.localhost and "
+            "<bucket>.oss-<region>.aliyuncs.com always are)",
+        ),
+    )
     region: str = field(
         default="cn-hangzhou", metadata=_opt("--region", "region the emulator pretends to be")
     )

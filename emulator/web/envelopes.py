@@ -8,7 +8,7 @@ import logging
 import uuid
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 
 from ..errors import ImmError
 from ..protocol.rpc import HttpRequest
@@ -37,7 +37,8 @@ def error_response(runtime: Runtime, error: ImmError, request_id: str) -> Respon
 
 def service_of_request() -> Service:
     """The service the current request addresses ("imm", "oss" or "control")."""
-    return addressed_service(request.path, request.args.keys(), request.headers.get)
+    domain = current_app.config.get("OSS_DOMAIN", "")
+    return addressed_service(request.path, request.args.keys(), request.headers.get, domain)
 
 
 def malformed_response(runtime: Runtime, message: str) -> Response:

@@ -21,6 +21,7 @@ from typing import Any, BinaryIO, Literal
 from ..errors import OssError
 from ..mns.topics import XMLNS as MNS_XMLNS
 from ..protocol import oss_xml
+from ..protocol.oss_host import virtual_bucket
 
 Service = Literal["imm", "oss", "mns", "control"]
 CHUNK = 1 << 16
@@ -38,21 +39,24 @@ def check_content_length(value: str | None) -> None:
         raise MalformedRequest(f"The Content-Length header {value[:40]!r} is not a non-negative integer.")
 
 
-def addressed_service(path: str, query_names: Iterable[str], header: Callable[[str], str | None]) -> Service:
+def addressed_service(
+    path: str, query_names: Iterable[str], header: Callable[[str], str | None], oss_domain: str = ""
+) -> Service:
     """Which service a request is for, from its target and headers alone. ``/`` is IMM unless it carries
-    an OSS signature (then it is OSS's ListBuckets), ``/_emulator`` is the control API, a request with
-    MNS's headers (``x-mns-version``, ``Authorization: MNS``) is MNS, the rest OSS."""
+    an OSS signature (then it is OSS's ListBuckets) or its Host names a bucket (virtual-hosted OSS),
+    ``/_emulator`` is the control API, a request with MNS's headers (``x-mns-version``,
+    ``Authorization: MNS``) is MNS, the rest OSS."""
     if path == "/_emulator" or path.startswith("/_emulator/"):
         return "control"
     if header("x-mns-version") is not None or (header("Authorization") or "").startswith("MNS "):
         return "mns"
-    if path not in ("", "/"):
+    if path not in ("", "/") or virtual_bucket(header("Host") or "", oss_domain):
         return "oss"
     names = set(query_names)
     if header("x-acs-action") is not None or "Action" in names:
         return "imm"
     authorization = header("Authorization") or ""
-    if authorization.startswith(("OSS ", "OSS4-")) or names & {"OSSAccessKeyId", "x-oss-signature"}:
+    if authorization.startswith(("OSS ", "OSS2 ", "OSS4-")) or names & {"OSSAccessKeyId", "x-oss-signature"}:
         return "oss"
     return "imm"
 

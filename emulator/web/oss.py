@@ -23,6 +23,7 @@ from ..errors import OssError, ascii_int
 from ..oss.listing import DEFAULT_KEYS, MAX_KEYS, list_objects
 from ..oss.model import STORED_HEADERS, NewObject, ObjectInfo
 from ..protocol import oss_xml as xml
+from ..protocol.oss_host import virtual_bucket
 from ..runtime import Runtime
 from ..state.blobs import CHUNK, read_chunks
 from ..state.journal import mask
@@ -44,8 +45,9 @@ def handle_oss(runtime: Runtime) -> Response:
         "params": mask(dict(request.args)),
     }
     try:
-        bucket, key = _split_path()
+        bucket, key = _split_path(runtime.config.oss_domain)
         trace.update(action=operation_name(bucket, key), bucket=bucket, key=key)
+        trace.update(host=request.host, signature=_scheme_tried())
         caller = runtime.oss_auth.authenticate(http_request(with_body=False), bucket, key)
         trace.update(
             account=caller.account,
@@ -65,6 +67,17 @@ def handle_oss(runtime: Runtime) -> Response:
     trace.update(status=response.status_code, latency_ms=round((time.perf_counter() - started) * 1000, 3))
     runtime.journal.record(trace)
     return response
+
+
+def _scheme_tried() -> str:
+    """The signature scheme a request claims (journalled, so a refused client shows what it sent)."""
+    authorization = request.headers.get("Authorization", "")
+    if authorization:
+        return authorization.split(" ", 1)[0][:32]
+    args = request.args
+    if "x-oss-signature" in args:
+        return args.get("x-oss-signature-version", "OSS4-query")[:32]
+    return "OSS-query" if "Signature" in args else "anonymous"
 
 
 def operation_name(bucket: str, key: str) -> str:
@@ -105,9 +118,10 @@ def operation_name(bucket: str, key: str) -> str:
     )
 
 
-def _split_path() -> tuple[str, str]:
-    """Bucket and key from the raw request target (werkzeug's PATH_INFO would merge ``%2F`` and ``/``
-    fine, but loses nothing only in the raw form); WSGI strings are latin-1 views of the bytes."""
+def _split_path(oss_domain: str = "") -> tuple[str, str]:
+    """Bucket and key from the Host (virtual-hosted style) or the raw request target (path style;
+    werkzeug's PATH_INFO would merge ``%2F`` and ``/`` fine, but loses nothing only in the raw form);
+    WSGI strings are latin-1 views of the bytes."""
     raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
     if raw:
         path = raw.split("?", 1)[0]
@@ -120,6 +134,9 @@ def _split_path() -> tuple[str, str]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise OssError("InvalidObjectName", "The object name is not valid UTF-8.") from None
+    hosted = virtual_bucket(request.host, oss_domain)
+    if hosted:
+        return hosted, text[1:] if text.startswith("/") else text
     bucket, _, key = text.lstrip("/").partition("/")
     return bucket, key
 
@@ -526,9 +543,10 @@ def _complete(runtime: Runtime, account: str, bucket: str, key: str) -> Response
     info = runtime.oss.complete(account, bucket, key, upload_id, chosen)
     encoding = request.args.get("encoding-type", "")
     enc = xml.encoder(encoding)
+    hosted = virtual_bucket(request.host, runtime.config.oss_domain)  # the style the request came in
     children = [
         ("EncodingType", encoding or None),
-        ("Location", f"{request.host_url}{bucket}/{enc(key)}"),
+        ("Location", f"{request.host_url}{enc(key)}" if hosted else f"{request.host_url}{bucket}/{enc(key)}"),
         ("Bucket", bucket),
         ("Key", enc(key)),
         ("ETag", f'"{info.etag}"'),
