@@ -135,6 +135,8 @@ def serve(args: argparse.Namespace) -> int:
         signal.signal(sig, lambda *_: stop.set())
     server.start()
     print(f"imm-emulator ready on {server.url}", flush=True)
+    if server.ca_file is not None:
+        print(f"imm-emulator CA certificate: {server.ca_file}", flush=True)
     stop.wait()
     server.stop()
     server.runtime.close()

@@ -154,6 +154,15 @@ class EmulatorConfig:
             choices=("werkzeug", "waitress"),
         ),
     )
+    tls: bool = field(
+        default=False,
+        metadata=_opt(
+            "--tls",
+            "serve HTTPS on --port, with a certificate from the emulator's local CA (imm-emulator-ca.pem "
+            "in --data-dir or ~/.cache/imm-emulator; needs the tls extra and --server werkzeug)",
+            switch=True,
+        ),
+    )
     data_dir: str = field(
         default="",
         metadata=_opt(

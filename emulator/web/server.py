@@ -6,6 +6,7 @@ import contextlib
 import logging
 import socket
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -13,6 +14,7 @@ from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from ..config import EmulatorConfig
 from ..runtime import Runtime
+from ..tls import server_context, server_names, tls_folder
 from .app import create_app
 from .framing import addressed_service, malformed_answer
 
@@ -140,6 +142,8 @@ class _BoundedThreadedServer(ThreadedWSGIServer):
 class Server:
     """``werkzeug`` (threaded, the default) or ``waitress`` (``--server waitress``, needs the package)."""
 
+    ca_file: Path | None = None  # with --tls: the local CA's certificate, for clients to trust
+
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         config = runtime.config
@@ -155,6 +159,12 @@ class Server:
     def _build(self, app: Flask) -> None:
         config = self.runtime.config
         self._thread: threading.Thread | None = None
+        context = None
+        if config.tls:
+            if config.server == "waitress":
+                raise OSError("--tls is served by --server werkzeug: waitress has no TLS")
+            folder = tls_folder(config.data_dir)
+            context, self.ca_file = server_context(folder, server_names(config.host, config.region))
         if config.server == "waitress":
             try:
                 from .waitress_server import make_waitress_server
@@ -170,6 +180,7 @@ class Server:
             app,
             type("Handler", (_QuietHandler,), {"config": config}),
             fd=self._socket.fileno(),
+            ssl_context=context,
         )
 
     @property
@@ -183,7 +194,7 @@ class Server:
     @property
     def url(self) -> str:
         host = self.host if ":" not in self.host else f"[{self.host}]"
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.runtime.config.tls else 'http'}://{host}:{self.port}"
 
     def serve_forever(self) -> None:
         if self.runtime.config.server == "waitress":

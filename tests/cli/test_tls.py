@@ -1,0 +1,117 @@
+"""``serve --tls``: HTTPS on --port with a certificate from the emulator's local CA, whose file the ready
+output names. Clients that trust it as the README says (REQUESTS_CA_BUNDLE / SSL_CERT_FILE for Python,
+NODE_EXTRA_CA_CERTS for Node) work; clients that do not are refused by their own TLS check."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from urllib.error import URLError
+
+import pytest
+
+from tests.helpers import DEFAULT_KEY, media
+
+pytest.importorskip("trustme")
+
+CLIENT = r"""
+import json, sys
+import oss2
+from alibabacloud_imm20200930.client import Client
+from alibabacloud_imm20200930 import models as m
+from alibabacloud_tea_openapi.models import Config
+from mns.account import Account
+from mns.queue import Message, QueueMeta
+
+url, key, secret, video = sys.argv[1:5]
+address = url.split("://", 1)[1]
+imm = Client(Config(access_key_id=key, access_key_secret=secret, endpoint=address, protocol="https",
+                    region_id="cn-hangzhou"))
+imm.create_project(m.CreateProjectRequest(project_name="tls"))
+bucket = oss2.Bucket(oss2.AuthV4(key, secret), url, "tls", region="cn-hangzhou")
+bucket.create_bucket()
+bucket.put_object_from_file("clip.mp4", video)
+meta = imm.detect_media_meta(m.DetectMediaMetaRequest(project_name="tls", source_uri="oss://tls/clip.mp4")).body
+queue = Account(url, key, secret).get_queue("tls")
+queue.create(QueueMeta())
+queue.send_message(Message("over tls"))
+print(json.dumps({"format": meta.format_name, "message": queue.receive_message().message_body.decode()}))
+"""
+
+
+def serve_tls(data_dir: Path) -> tuple[subprocess.Popen, str, str]:
+    command = [
+        sys.executable,
+        "-m",
+        "imm_emulator.cli",
+        "serve",
+        "--port",
+        "0",
+        "--tls",
+        "--data-dir",
+        str(data_dir),
+    ]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    ready, ca_line = proc.stdout.readline(), proc.stdout.readline()
+    assert ready.startswith("imm-emulator ready on https://127.0.0.1:"), ready
+    assert ca_line.startswith("imm-emulator CA certificate: "), ca_line
+    return proc, ready.rsplit(" ", 1)[1].strip(), ca_line.split(": ", 1)[1].strip()
+
+
+def test_sdks_over_https_after_trusting_the_ca(tmp_path) -> None:
+    proc, url, ca = serve_tls(tmp_path)
+    try:
+        assert Path(ca).name == "imm-emulator-ca.pem" and Path(ca).parent == tmp_path
+        with pytest.raises(URLError):  # not trusted yet: the client's own check refuses the certificate
+            urllib.request.urlopen(f"{url}/_emulator/health", timeout=10)
+        env = {**os.environ, "REQUESTS_CA_BUNDLE": ca, "SSL_CERT_FILE": ca}
+        done = subprocess.run(
+            [sys.executable, "-c", CLIENT, url, *DEFAULT_KEY, str(media("mp4_h264_aac.mp4"))],
+            env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == {"format": "mov,mp4,m4a,3gp,3g2,mj2", "message": "over tls"}
+        if shutil.which("node"):
+            script = (
+                "require('https').get(process.argv[1] + '/_emulator/health', r => console.log(r.statusCode))"
+            )
+            node = subprocess.run(
+                ["node", "-e", script, url], env={**os.environ, "NODE_EXTRA_CA_CERTS": ca},
+                capture_output=True, text=True, timeout=60,
+            )  # fmt: skip
+            assert node.stdout.strip() == "200", node.stderr
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+    proc, url, again = serve_tls(tmp_path)  # the CA is kept: trusted once
+    proc.kill()
+    proc.wait(timeout=10)
+    assert again == ca
+
+
+def test_waitress_refuses_tls_clearly(tmp_path) -> None:
+    pytest.importorskip("waitress")
+    command = [
+        sys.executable,
+        "-m",
+        "imm_emulator.cli",
+        "serve",
+        "--port",
+        "0",
+        "--tls",
+        "--server",
+        "waitress",
+    ]
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)},
+    )
+    assert done.returncode != 0 and "--tls" in done.stderr and "Traceback" not in done.stderr
