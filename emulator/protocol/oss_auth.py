@@ -1,6 +1,7 @@
-"""OSS request signatures: v1 (``OSS AK:sig``, oss2's default) and v4 (``OSS4-HMAC-SHA256``, oss-v2's
-default), in the Authorization header or in a presigned URL's query, checked against the same keys and
-``--auth`` mode as IMM. A mismatch names the string-to-sign the emulator computed, as OSS does.
+"""OSS request signatures: v1 (``OSS AK:sig``, oss2's default), v2 (``OSS2``, oss2's ``AuthV2``) and v4
+(``OSS4-HMAC-SHA256``, oss-v2's default), in the Authorization header or in a presigned URL's query, checked
+against the same keys and ``--auth`` mode as IMM. A mismatch names the string-to-sign the emulator computed,
+as OSS does.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ OSS2_SUBRESOURCES = _COMMON_SUBRESOURCES | frozenset(
 )  # fmt: skip
 V4_DEFAULT_SIGNED = ("content-type", "content-md5")
 _V1_HEADER = re.compile(r"^OSS ([^:\s]+):(\S+)$")
+_V2_FIELDS = frozenset(["AccessKeyId", "AdditionalHeaders", "Signature"])
 _V4_HEADER = re.compile(r"^OSS4-HMAC-SHA256\s+(.*)$")
 _V4_DATE = re.compile(r"^[0-9]{8}T[0-9]{6}Z$")
 
@@ -69,6 +71,36 @@ def v1_resource(bucket: str, key: str, params: list[tuple[str, str]], subresourc
 def v1_signature(secret: str, string_to_sign: str) -> str:
     return base64.b64encode(
         hmac.new(secret.encode(), string_to_sign.encode(), hashlib.sha1).digest()
+    ).decode()
+
+
+def v2_encode(text: str) -> str:
+    """oss2 ``v2_uri_encode``: UTF-8 bytes, all but ``A-Za-z0-9-_.~`` as upper-case %XX, '/' included."""
+    return quote(text, safe="")
+
+
+def v2_resource(bucket: str, key: str, params: list[tuple[str, str]]) -> str:
+    """oss2 ``ProviderAuthV2.__get_resource_string``: the encoded path, then every query parameter (not
+    only sub-resources), names and values encoded, sorted by name, ``name`` alone when the value is empty."""
+    encoded = sorted((v2_encode(k), v2_encode(v)) for k, v in params)
+    query = "&".join(f"{k}={v}" if v else k for k, v in encoded)
+    return v2_encode(f"/{bucket}/{key}" if bucket else "/") + ("?" + query if query else "")
+
+
+def v2_string_to_sign(
+    method: str, headers: dict[str, str], date: str, additional: list[str], resource: str
+) -> str:
+    """oss2 ``ProviderAuthV2.__get_string_to_sign``; the v1 lines plus the sorted AdditionalHeaders line,
+    whose headers join the x-oss-* ones in the canonical headers."""
+    signed = sorted(h for h in headers if h.startswith("x-oss-") or h in additional)
+    oss = "".join(f"{h}:{headers[h]}\n" for h in signed)
+    md5, content_type = headers.get("content-md5", ""), headers.get("content-type", "")
+    return "\n".join([method, md5, content_type, date, oss + ";".join(sorted(additional)), resource])
+
+
+def v2_signature(secret: str, string_to_sign: str) -> str:
+    return base64.b64encode(
+        hmac.new(secret.encode(), string_to_sign.encode(), hashlib.sha256).digest()
     ).decode()
 
 
@@ -119,6 +151,10 @@ class OssAuthenticator:
             return self._v4_header(request, bucket, key, params, headers, authorization)
         if authorization.startswith("OSS "):
             return self._v1_header(request, bucket, key, params, headers, authorization)
+        if authorization.startswith("OSS2 "):
+            return self._v2_header(request, bucket, key, params, headers, authorization)
+        if "x-oss-signature" in names and ("x-oss-signature-version", "OSS2") in params:
+            return self._v2_query(request, bucket, key, params, headers)
         if "x-oss-signature" in names:
             return self._v4_query(request, bucket, key, params, headers)
         if "Signature" in names and "OSSAccessKeyId" in names:
@@ -174,6 +210,57 @@ class OssAuthenticator:
                 return
             candidates.append(string_to_sign)
         raise _mismatch(candidates[0], found.access_key_id, signature)
+
+    # --- v2 -------------------------------------------------------------------------------------
+    def _v2_header(self, request, bucket, key, params, headers, authorization) -> Caller:
+        fields = _v2_fields(authorization)
+        if fields is None:
+            return self._refuse_or_trust(_bad_authorization(authorization))
+        access_key_id, additional, signature = fields
+        if not self._keys.strict:
+            return self._trusted(access_key_id, "OSS2")
+        found = self._known(access_key_id)
+        date = headers.get("x-oss-date") or headers.get("date", "")
+        self._check_http_date(date)
+        resource = v2_resource(bucket, key, params)
+        string_to_sign = v2_string_to_sign(request.method, headers, date, additional, resource)
+        self._check_v2(found, string_to_sign, signature)
+        self._check_token(found, headers.get("x-oss-security-token"))
+        return Caller(access_key_id, found.account_id, "OSS2", True)
+
+    def _v2_query(self, request, bucket, key, params, headers) -> Caller:
+        """oss2 ``ProviderAuthV2._sign_url``: the absolute expiry time stands in the Date line, and every
+        query parameter but x-oss-signature is signed (security-token included)."""
+        query = dict(params)
+        access_key_id = query.get("x-oss-access-key-id", "")
+        if not self._keys.strict:
+            return self._trusted(access_key_id or None, "OSS2-query")
+        found = self._known(access_key_id)
+        expires = query.get("x-oss-expires", "")
+        self._check_v2_expires(expires)
+        additional = _v2_additional(query.get("x-oss-additional-headers"))
+        if additional is None:
+            raise OssError("InvalidArgument", "x-oss-additional-headers lists an empty header name.")
+        signed = [(k, v) for k, v in params if k != "x-oss-signature"]
+        resource = v2_resource(bucket, key, signed)
+        string_to_sign = v2_string_to_sign(request.method, headers, expires, additional, resource)
+        self._check_v2(found, string_to_sign, query.get("x-oss-signature", ""))
+        self._check_token(found, query.get("security-token"))
+        return Caller(access_key_id, found.account_id, "OSS2-query", True)
+
+    def _check_v2_expires(self, expires: str) -> None:
+        """v2's x-oss-expires is an absolute Unix time, where v4's counts seconds from x-oss-date."""
+        if ascii_int(expires) is None:
+            raise OssError(
+                "AccessDenied", "x-oss-expires must be a Unix time in seconds.", extra={"Expires": expires}
+            )
+        if int(expires) < self._clock.wall():
+            raise OssError("AccessDenied", "Request has expired.", extra={"Expires": expires})
+
+    @staticmethod
+    def _check_v2(found: AccessKey, string_to_sign: str, signature: str) -> None:
+        if not same(v2_signature(found.secret, string_to_sign), signature):
+            raise _mismatch(string_to_sign, found.access_key_id, signature)
 
     # --- v4 -------------------------------------------------------------------------------------
     def _v4_header(self, request, bucket, key, params, headers, authorization) -> Caller:
@@ -273,6 +360,29 @@ def _bad_authorization(authorization: str) -> OssError:
     return OssError(
         "InvalidArgument", "Authorization header is invalid.", extra={"Authorization": authorization}
     )
+
+
+def _v2_fields(authorization: str) -> tuple[str, list[str], str] | None:
+    """``OSS2 AccessKeyId:AK[,AdditionalHeaders:a;b],Signature:sig`` -> (AK, [a, b], sig); None when a
+    field is unknown, repeated or missing, or AdditionalHeaders names an empty header (OSS refuses both)."""
+    fields: dict[str, str] = {}
+    for item in authorization.removeprefix("OSS2 ").split(","):
+        name, sep, value = item.strip().partition(":")
+        if not sep or name not in _V2_FIELDS or name in fields:
+            return None
+        fields[name] = value
+    additional = _v2_additional(fields.get("AdditionalHeaders"))
+    if not fields.get("AccessKeyId") or not fields.get("Signature") or additional is None:
+        return None
+    return fields["AccessKeyId"], additional, fields["Signature"]
+
+
+def _v2_additional(names: str | None) -> list[str] | None:
+    """``a;B`` -> [a, b] (absent: []); None if a name is empty, as in ``a;`` or an empty list."""
+    if names is None:
+        return []
+    listed = [name.strip().lower() for name in names.split(";")]
+    return None if not all(listed) else listed
 
 
 def _v4_fields(authorization: str) -> dict[str, str]:
