@@ -4,7 +4,6 @@ trust whatever AccessKeyId it names. Either way the caller's account scopes ever
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ _TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}
 class Caller:
     access_key_id: str | None
     account: str
-    scheme: str  # ACS3-HMAC-SHA256 | HMAC-SHA1 | anonymous
+    scheme: str  # an ACS3-/ACS4- algorithm (signatures.HMAC_DIGESTS) | HMAC-SHA1 | anonymous
     verified: bool
 
 
@@ -69,71 +68,67 @@ class Authenticator:
     def authenticate(self, request: HttpRequest, params: dict[str, str]) -> Caller:
         """``params``: query and form parameters, as received (strings)."""
         authorization = request.header("Authorization") or ""
-        if authorization.startswith("ACS3-"):
-            return self._acs3(request, authorization)
+        if authorization.startswith(("ACS3-", "ACS4-")):
+            return self._acs(request, authorization)
         if "Signature" in params or "AccessKeyId" in params:
             return self._rpc_v1(request, params)
         if self.strict:
+            unsupported = _unsupported_scheme(request, params, authorization)
+            if unsupported:
+                raise ImmError(
+                    "InvalidSignatureMethod",
+                    f"Specified signature method is not valid. {unsupported} imm-emulator verifies "
+                    f"{_SUPPORTED}.",
+                )
             raise missing("AccessKeyId")
         return Caller(None, self.default_account, "anonymous", False)
 
-    # --- ACS3-HMAC-SHA256 -------------------------------------------------------------------------
-    def _acs3(self, request: HttpRequest, authorization: str) -> Caller:
+    # --- ACS3 (tea-openapi) and ACS4 (gateway-pop, signature_version v4) -------------------------
+    def _acs(self, request: HttpRequest, authorization: str) -> Caller:
         parsed = sig.parse_acs3_authorization(authorization)
         if parsed is None:
-            raise ImmError(
-                "IncompleteSignature",
-                "The request signature does not conform to Aliyun standards. Expected "
-                "'ACS3-HMAC-SHA256 Credential=<AccessKeyId>,SignedHeaders=<h1;h2>,Signature=<hex>'.",
-            )
+            raise _malformed(authorization)
         if not self.strict:
             return Caller(
                 parsed.access_key_id, self.account_of(parsed.access_key_id), parsed.algorithm, False
             )
-        if parsed.algorithm != sig.ACS3_ALGORITHM:
-            raise ImmError(
-                "InvalidSignatureMethod",
-                f"Specified signature method is not valid. {parsed.algorithm} is not supported by "
-                f"imm-emulator; use {sig.ACS3_ALGORITHM}.",
-            )
+        _check_algorithm(parsed.algorithm)
         key = self._known_key(parsed.access_key_id)
-        for required in ("x-acs-date", "x-acs-signature-nonce"):
-            if required not in parsed.signed_headers or not request.header(required):
-                raise ImmError(
-                    "IncompleteSignature",
-                    f"The request signature does not conform to Aliyun standards. The {required} header "
-                    "must be sent and listed in SignedHeaders.",
-                )
+        _check_date_and_nonce_signed(request, parsed.signed_headers)
         signed_at = self._check_timestamp(request.header("x-acs-date") or "")
-        # What selects behaviour must be signed: every x-acs-* header sent (action, version, content
-        # hash, token...) and host, so no header can be added to a signed request.
-        signed = {name.lower() for name in parsed.signed_headers}
-        sent = {name.lower() for name, _ in request.headers}
-        unsigned = sorted(n for n in sent - signed if n.startswith("x-acs-") or n == "host")
-        if unsigned:
-            raise ImmError(
-                "IncompleteSignature",
-                "The request signature does not conform to Aliyun standards. Every x-acs-* header and host "
-                f"must be listed in SignedHeaders; not listed: {', '.join(unsigned)}.",
-            )
-        body_hash = hashlib.sha256(request.body).hexdigest()
-        claimed_hash = request.header("x-acs-content-sha256") or body_hash
+        _check_nothing_unsigned(request, parsed.signed_headers)
+        if parsed.scope is not None:
+            _check_scope(parsed.scope, request.header("x-acs-date") or "")
+        self._check_acs_signature(request, parsed, key)
+        self._check_token(key, request.header("x-acs-security-token"))
+        self._check_nonce(key, request.header("x-acs-signature-nonce") or "", signed_at)
+        return Caller(key.access_key_id, key.account_id, parsed.algorithm, True)
+
+    @staticmethod
+    def _check_acs_signature(request: HttpRequest, parsed: sig.Acs3Authorization, key: AccessKey) -> None:
+        """The signature over what was signed first, then the body against the hash that was signed."""
+        algorithm = parsed.algorithm
+        hash_header = sig.content_hash_header(algorithm)
+        body_hash = sig.hex_hash(algorithm, request.body)
+        claimed_hash = request.header(hash_header) or body_hash
         headers = {name: request.header_values(name) for name in parsed.signed_headers}
         canonical = sig.acs3_canonical_request(
             request.method, request.path, request.query_pairs(), headers, parsed.signed_headers, claimed_hash
         )
-        string_to_sign = sig.acs3_string_to_sign(canonical, parsed.algorithm)
-        if not sig.same(sig.acs3_signature(key.secret, string_to_sign), parsed.signature):
+        string_to_sign = sig.acs3_string_to_sign(canonical, algorithm)
+        if parsed.scope is None:
+            expected = sig.acs3_signature(key.secret, string_to_sign, algorithm)
+        else:
+            signing_key = sig.acs4_signing_key(key.secret, parsed.scope, algorithm)
+            expected = sig.acs4_signature(signing_key, string_to_sign, algorithm)
+        if not sig.same(expected, parsed.signature):
             raise _mismatch(string_to_sign, canonical)
         if claimed_hash != body_hash:
             raise ImmError(
                 "SignatureDoesNotMatch",
-                f"Specified signature is not matched with our calculation. x-acs-content-sha256 is "
-                f"{claimed_hash} but the body hashes to {body_hash}.",
+                f"Specified signature is not matched with our calculation. {hash_header} is "
+                f"{claimed_hash} but the body hashes ({sig.HMAC_DIGESTS[algorithm].upper()}) to {body_hash}.",
             )
-        self._check_token(key, request.header("x-acs-security-token"))
-        self._check_nonce(key, request.header("x-acs-signature-nonce") or "", signed_at)
-        return Caller(key.access_key_id, key.account_id, parsed.algorithm, True)
 
     # --- RPC v1, HMAC-SHA1 ----------------------------------------------------------------------
     def _rpc_v1(self, request: HttpRequest, params: dict[str, str]) -> Caller:
@@ -201,6 +196,98 @@ class Authenticator:
     def _check_nonce(self, key: AccessKey, nonce: str, signed_at: float) -> None:
         if not self._nonces.remember(key.access_key_id, nonce, self._clock.wall(), signed_at):
             raise ImmError("SignatureNonceUsed", f"Specified signature nonce was used already: {nonce!r}.")
+
+
+_SUPPORTED = f"{', '.join(sig.HMAC_DIGESTS)} and RPC v1 HMAC-SHA1"
+_ACS3_FORMAT = "'{alg} Credential=<AccessKeyId>,SignedHeaders=<h1;h2>,Signature=<hex>'"
+_ACS4_FORMAT = (
+    "'{alg} Credential=<AccessKeyId>/<yyyymmdd>/<region>/imm/aliyun_v4_request,"
+    "SignedHeaders=<h1;h2>,Signature=<hex>'"
+)
+
+
+def _malformed(authorization: str) -> ImmError:
+    algorithm = authorization.split(" ", 1)[0]
+    shape = _ACS4_FORMAT if algorithm.startswith("ACS4-") else _ACS3_FORMAT
+    return ImmError(
+        "IncompleteSignature",
+        "The request signature does not conform to Aliyun standards. Expected "
+        f"{shape.format(alg=algorithm)}.",
+    )
+
+
+def _check_algorithm(algorithm: str) -> None:
+    """InvalidSignatureMethod, saying why, for an algorithm the emulator cannot verify."""
+    if algorithm == sig.ACS3_RSA:
+        reason = (
+            f"{algorithm} is signed with an RSA private key and can only be verified with its public "
+            "key; imm-emulator holds AccessKey secrets only, so it cannot verify it."
+        )
+    elif algorithm not in sig.HMAC_DIGESTS:
+        reason = f"{algorithm} is not a signature algorithm of the Alibaba Cloud SDKs."
+    elif not sig.digest_available(sig.HMAC_DIGESTS[algorithm]):
+        reason = f"{algorithm} needs SM3, which the OpenSSL under this Python does not provide."
+    else:
+        return
+    raise ImmError(
+        "InvalidSignatureMethod",
+        f"Specified signature method is not valid. {reason} Use one of {_SUPPORTED}.",
+    )
+
+
+def _check_date_and_nonce_signed(request: HttpRequest, signed_headers: tuple[str, ...]) -> None:
+    """Without a signed date and nonce a signature could be replayed forever."""
+    for required in ("x-acs-date", "x-acs-signature-nonce"):
+        if required not in signed_headers or not request.header(required):
+            raise ImmError(
+                "IncompleteSignature",
+                f"The request signature does not conform to Aliyun standards. The {required} header "
+                "must be sent and listed in SignedHeaders.",
+            )
+
+
+def _check_nothing_unsigned(request: HttpRequest, signed_headers: tuple[str, ...]) -> None:
+    """What selects behaviour must be signed: every x-acs-* header sent (action, version, content hash,
+    token...) and host, so no header can be added to a signed request."""
+    signed = {name.lower() for name in signed_headers}
+    sent = {name.lower() for name, _ in request.headers}
+    unsigned = sorted(n for n in sent - signed if n.startswith("x-acs-") or n == "host")
+    if unsigned:
+        raise ImmError(
+            "IncompleteSignature",
+            "The request signature does not conform to Aliyun standards. Every x-acs-* header and host "
+            f"must be listed in SignedHeaders; not listed: {', '.join(unsigned)}.",
+        )
+
+
+def _check_scope(scope: sig.Acs4Scope, acs_date: str) -> None:
+    """An ACS4 key is bound to a day and a product: the scope must name x-acs-date's day and IMM. Any
+    region is accepted: gateway-pop takes it from ``region_id`` or, without one, from the endpoint's host
+    (``center`` for a local address), and it is bound into the signing key all the same."""
+    day = acs_date[:10].replace("-", "")
+    problem = ""
+    if scope.date != day:
+        problem = f"its date {scope.date} is not the day of x-acs-date {acs_date} ({day})"
+    elif scope.product.lower() != "imm":
+        problem = f"it names product {scope.product!r}, not imm (set the gateway client's product_id)"
+    if problem:
+        raise ImmError(
+            "IncompleteSignature",
+            "The request signature does not conform to Aliyun standards. The Credential scope "
+            f"{scope.date}/{scope.region}/{scope.product}/{sig.ACS4_TERMINATOR} is not valid here: "
+            f"{problem}.",
+        )
+
+
+def _unsupported_scheme(request: HttpRequest, params: dict[str, str], authorization: str) -> str:
+    """Why an SDK-authenticated request carries no signature imm-emulator can check ('' if none): a
+    bearer token (tea-openapi and gateway-pop with a ``bearer`` credential) or another Authorization."""
+    if request.header("x-acs-bearer-token") or params.get("SignatureType") == "BEARERTOKEN":
+        return "A bearer token (SignatureType BEARERTOKEN) cannot be verified: imm-emulator has none."
+    if authorization:
+        scheme = authorization.split(" ", 1)[0]
+        return f"Authorization scheme {scheme!r} is not an IMM signature."
+    return ""
 
 
 def _mismatch(string_to_sign: str, canonical_request: str | None = None) -> ImmError:

@@ -238,8 +238,12 @@ def test_unsigned_request_in_strict_mode_is_refused(imm_emulator) -> None:
     [
         ("ACS3-HMAC-SHA256 Credential=test-access-key-id", "IncompleteSignature"),
         (
-            "ACS3-HMAC-SM3 Credential=test-access-key-id,SignedHeaders=host,Signature=00",
+            "ACS3-RSA-SHA256 Credential=test-access-key-id,SignedHeaders=host,Signature=00",
             "InvalidSignatureMethod",
+        ),
+        (
+            "ACS3-HMAC-SM3 Credential=test-access-key-id,SignedHeaders=host,Signature=00",
+            "IncompleteSignature",
         ),
         (
             "ACS3-HMAC-SHA256 Credential=test-access-key-id,SignedHeaders=host,Signature=00",
