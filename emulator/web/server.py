@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+from werkzeug.serving import ThreadedWSGIServer
 
 from ..config import EmulatorConfig
 from ..runtime import Runtime
 from ..tls import server_context, server_names, tls_folder
 from .app import create_app
 from .framing import addressed_service, malformed_answer
+from .keepalive import KeepAliveHandler
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -31,8 +32,9 @@ IDLE_TIMEOUT = 30.0
 MAX_CONNECTIONS = 512
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """Access lines go to the ``imm_emulator.access`` logger at DEBUG instead of stderr."""
+class _QuietHandler(KeepAliveHandler):
+    """HTTP/1.1 with keep-alive; access lines go to the ``imm_emulator.access`` logger at DEBUG instead
+    of stderr."""
 
     config: EmulatorConfig  # set on the subclass made for each server
 

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 from waitress.channel import ClientDisconnected, HTTPChannel
 from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import TcpWSGIServer, create_server
-from waitress.task import ErrorTask
+from waitress.task import ErrorTask, WSGITask
 
 from ..config import EmulatorConfig
 from .framing import addressed_service, malformed_answer
@@ -104,7 +104,24 @@ class _Parser(HTTPRequestParser):
             raise ParsingError(f"The request target is not a URL: {exc}") from None
 
 
+class KeepAliveTask(WSGITask):
+    """waitress closes the connection after a 204 or 304 (no Content-Length frames it), although such
+    answers have no body by definition (MNS's DeleteMessage, OSS's DeleteObject): keep HTTP/1.1
+    connections open after them unless the client asked to close."""
+
+    def build_response_header(self) -> bytes:
+        fields: dict = getattr(self.request, "headers", {})  # a parsed request (stubs type it loosely)
+        asked_close = fields.get("CONNECTION", "").lower() == "close" or self.version != "1.1"
+        closing = self.close_on_finish
+        head = super().build_response_header()
+        if not self.has_body and not asked_close and not closing and self.close_on_finish:
+            self.close_on_finish = False
+            head = head.replace(b"\r\nConnection: close", b"", 1)
+        return head
+
+
 class EnvelopeChannel(HTTPChannel):
+    task_class = KeepAliveTask
     error_task_class = EnvelopeErrorTask
     parser_class = _Parser
     config: EmulatorConfig  # set on the subclass made for each server
