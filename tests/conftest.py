@@ -17,11 +17,34 @@ from tests.helpers import DEFAULT_KEY, OTHER_KEY, STS_KEY, raw_call
 
 BACKENDS = ("memory", "sqlite")
 STORE_FACING = ("tasks", "oss", "sdk", "labels")  # folders of tests/
+# Suites kept out of the default run (the inner loop, under 90 s on 2 cores) and selected by .ci/run:
+# they start processes (pytest, pip, npm, node, servers) or load the emulator; path -> marker.
+EXTENDED = {
+    "toolkit/test_pytest_plugin.py": "extended",
+    "toolkit/test_example_project.py": "extended",
+    "property/": "extended",
+    "node/": "extended",
+    "mns/test_node_client.py": "extended",
+    "cli/test_tls.py": "extended",
+    "cli/test_serve.py": "extended",
+    "tasks/test_backends.py": "extended",
+    "durability/test_concurrency.py": "hostile",
+    "durability/test_slow_clients.py": "hostile",
+}
 TESTS = Path(__file__).parent
 
 
 def store_facing(path: Path) -> bool:
     return path.is_relative_to(TESTS) and path.relative_to(TESTS).parts[0] in STORE_FACING
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    root = Path(__file__).parent
+    for item in items:
+        relative = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
+        for prefix, marker in EXTENDED.items():
+            if relative.startswith(prefix):
+                item.add_marker(marker)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
