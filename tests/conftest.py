@@ -26,6 +26,7 @@ EXTENDED = {
     "node/": "extended",
     "mns/test_node_client.py": "extended",
     "cli/test_tls.py": "extended",
+    "cli/test_tls_fixtures.py": "extended",
     "cli/test_serve.py": "extended",
     "tasks/test_backends.py": "extended",
     "durability/test_concurrency.py": "hostile",

@@ -44,7 +44,7 @@ class ClientFactory:
             "access_key_id": key_id,
             "access_key_secret": secret,
             "endpoint": self.address,
-            "protocol": "http",
+            "protocol": "https" if self.endpoint.startswith("https://") else "http",
             "region_id": self.region,
         }
         if token:
