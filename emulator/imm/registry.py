@@ -28,7 +28,8 @@ class Services:
     config: EmulatorConfig
     oss: Oss
     probes: Workers = field(default_factory=Workers)  # MediaInfo worker processes
-    answers: AnswerCache = field(default_factory=AnswerCache)  # DetectMediaMeta answers by object version
+    answers: AnswerCache = field(default_factory=AnswerCache)  # DetectMediaMeta answers by content
+    derived_labels: AnswerCache = field(default_factory=AnswerCache)  # derived video labels by content
     task_kinds: Mapping[str, TaskKind] = field(default_factory=dict)  # TaskType -> how it runs
     handlers: dict[str, Handler] = field(default_factory=dict)  # Action -> its handler, this emulator's own
     on_notification: list[Callable[[dict], None]] = field(default_factory=list)

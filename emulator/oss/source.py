@@ -55,10 +55,15 @@ class OssSource:
 
 
 def _identity(oss: Oss, bucket: str, info: ObjectInfo) -> tuple | None:
-    """What names these bytes, for the prober's answer cache (imm/media/cache.py): a blob id never names
-    other bytes (and the ETag is their MD5); a mounted file is named by its stamp, the one OSS keys its
-    own ETag on, plus its inode and change time (a file replaced by a rename is a new inode)."""
+    """What names these bytes, for the answer caches (imm/media/cache.py). An object uploaded in one
+    piece is named by its content: size, MD5 (its ETag) and CRC-64 together, so the same bytes under
+    another key, in another bucket or account, or uploaded again after a reset share one answer. A
+    multipart object (its ETag is not the content's MD5) by its blob id, which never names other bytes.
+    A mounted file by its stamp, the one OSS keys its own ETag on, plus its inode and change time (a
+    file replaced by a rename is a new inode)."""
     if bucket not in oss.mounts:
+        if "-" not in info.etag and info.crc64 is not None:
+            return ("content", info.size, info.etag, info.crc64)
         return ("blob", info.ref, info.size, info.etag)
     try:
         stat = os.stat(info.ref)

@@ -60,7 +60,8 @@ def test_bad_uris_are_imm_errors(uri: str, code: str, words: str, backend) -> No
 
 
 def test_identity_names_the_bytes(tmp_path, backend) -> None:
-    """The prober's answer cache keys on ``identity``: a new version of an object is a new identity."""
+    """The answer caches key on ``identity``: a new version of an object is a new identity; the same bytes
+    under another key are the same one (content, not upload)."""
     (tmp_path / "clip.mp4").write_bytes(b"first")
     with Emulator(mounts=[f"mounted={tmp_path}:rw"], **backend) as emu:
         account = emu.account()
@@ -70,7 +71,7 @@ def test_identity_names_the_bytes(tmp_path, backend) -> None:
         emu.put_object("media", "clip.mp4", b"other")  # same size, new blob
         assert open_uri(emu.runtime.oss, account, "oss://media/clip.mp4").identity != stored
         emu.put_object("media", "copy.mp4", b"first")
-        assert open_uri(emu.runtime.oss, account, "oss://media/copy.mp4").identity != stored
+        assert open_uri(emu.runtime.oss, account, "oss://media/copy.mp4").identity == stored
 
         mounted = open_uri(emu.runtime.oss, account, "oss://mounted/clip.mp4").identity
         assert open_uri(emu.runtime.oss, account, "oss://mounted/clip.mp4").identity == mounted

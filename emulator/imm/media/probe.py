@@ -64,7 +64,8 @@ def detect_media_meta(
     probe overruns a limit. ``pool``: the MediaInfo workers to use (default: a process-wide pool), shared
     fairly between ``account``s; ``cache``: where complete answers are kept (an emulator has its own)."""
     identity = getattr(source, "identity", None)
-    key = None if identity is None else (identity, time_limit, byte_budget)
+    # a playlist's name makes it one whatever its bytes: the same bytes under another name are not
+    key = None if identity is None else (identity, time_limit, byte_budget, _named_playlist(source))
     cached = cache.get(key)  # never a playlist: those are not kept
     if cached is not None:
         return cached
@@ -282,8 +283,12 @@ def _programs(facts: Facts) -> int:
     return facts.ts_programs if facts.ts_programs is not None else len(facts.inspection.of_type("Menu"))
 
 
+def _named_playlist(source: MediaSource) -> bool:
+    return source.uri.lower().split("?")[0].endswith(".m3u8")
+
+
 def _is_playlist(source: MediaSource) -> bool:
-    if source.uri.lower().split("?")[0].endswith(".m3u8"):
+    if _named_playlist(source):
         return True
     if source.size <= 0:
         return False
