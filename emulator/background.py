@@ -13,11 +13,26 @@ import urllib.request
 
 from .imm import tasks
 from .imm.registry import Services
+from .state import Store
 
 log = logging.getLogger("imm_emulator.background")
 TICK_SECONDS = 0.2
 DELIVERY_ATTEMPTS = 5
 NOTIFY_URL_KIND = "notify_url"  # per account: the URL that replaces --notify-url for its events
+
+
+def account_notify_url(store: Store, account: str) -> str | None:
+    """The account's own EventBridge target, if it named one."""
+    own = store.get(NOTIFY_URL_KIND, account, "url")
+    return own["url"] if own else None
+
+
+def set_account_notify_url(store: Store, account: str, url: str | None) -> None:
+    """Name the account's own target; None goes back to --notify-url."""
+    if url is None:
+        store.delete(NOTIFY_URL_KIND, account, "url")
+    else:
+        store.put(NOTIFY_URL_KIND, account, "url", {"url": url})
 
 
 class Background:
@@ -45,8 +60,7 @@ class Background:
         """An EventBridge entry goes to its account's URL, else --notify-url (if either is set)."""
         if entry.get("channel") != "EventBridge":
             return
-        own = self._services.store.get(NOTIFY_URL_KIND, entry["account"], "url")
-        url = own["url"] if own else self._url
+        url = account_notify_url(self._services.store, entry["account"]) or self._url
         if url:
             self._outgoing.put((url, entry["message"]))
 

@@ -35,7 +35,13 @@ def raw_call(
     client = OpenApiClient(
         Config(access_key_id=key[0], access_key_secret=key[1], endpoint=endpoint, protocol="http", **config)
     )
-    params = utils_models.Params(
+    request = utils_models.OpenApiRequest(query=query)
+    return client.call_api(rpc_params(action, version), request, RuntimeOptions())
+
+
+def rpc_params(action: str, version: str = "2020-09-30") -> utils_models.Params:
+    """What tea-openapi's generic ``call_api`` needs to send an IMM RPC action."""
+    return utils_models.Params(
         action=action,
         version=version,
         protocol="HTTP",
@@ -46,7 +52,6 @@ def raw_call(
         req_body_type="formData",
         body_type="json",
     )
-    return client.call_api(params, utils_models.OpenApiRequest(query=query), RuntimeOptions())
 
 
 def served_args(config: dict[str, str]) -> list[str]:

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..background import NOTIFY_URL_KIND
+from ..background import set_account_notify_url
 from ..clock import Clock
 from ..config import AccessKey, EmulatorConfig
 from ..imm import tasks, video_labels
@@ -94,11 +94,7 @@ class Emulator(ClientFactory):
     def set_notify_url(self, url: str | None, access_key_id: str | None = None) -> None:
         """POST this account's EventBridge events to ``url`` (as an EventBridge HTTP target does);
         None goes back to ``--notify-url``."""
-        account = self.account(access_key_id)
-        if url is None:
-            self.runtime.store.delete(NOTIFY_URL_KIND, account, "url")
-        else:
-            self.runtime.store.put(NOTIFY_URL_KIND, account, "url", {"url": url})
+        set_account_notify_url(self.runtime.store, self.account(access_key_id), url)
 
     def set_labels(self, uri_or_glob: str, labels: list, access_key_id: str | None = None) -> None:
         """Make video label tasks on matching ``oss://`` URIs answer these labels (names, or dicts with

@@ -163,9 +163,8 @@ class Queues:
             remaining = deadline - os.times().elapsed
             if taken or remaining <= 0:
                 return taken
-            with self.changed:
+            with self.changed:  # _take says QueueNotExist if it was deleted meanwhile
                 self.changed.wait(min(remaining, 0.05))  # visibility ends on the emulated clock too
-            self.get(account, name)  # deleted meanwhile: QueueNotExist
 
     def _take(self, account: str, name: str, count: int, peek: bool) -> list[dict]:
         with self._lock, self._store.transaction():

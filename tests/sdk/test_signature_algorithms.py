@@ -31,7 +31,7 @@ from darabonba.utils.stream import Stream
 
 from imm_emulator import Emulator
 from imm_emulator.protocol import signatures
-from tests.helpers import DEFAULT_KEY, STS_KEY
+from tests.helpers import DEFAULT_KEY, STS_KEY, rpc_params
 
 SM3 = "ACS3-HMAC-SM3"
 V4 = ("ACS4-HMAC-SHA256", "ACS4-HMAC-SM3")
@@ -170,18 +170,7 @@ def form_call(
     if config.get("signature_version") == "v4":
         client.set_gateway_client(gateway or PopV4Gateway())
         client._product_id = "imm"
-    params = utils_models.Params(
-        action=action,
-        version="2020-09-30",
-        protocol="HTTP",
-        pathname="/",
-        method="POST",
-        auth_type="AK",
-        style="RPC",
-        req_body_type="formData",
-        body_type="json",
-    )
-    return client.call_api(params, utils_models.OpenApiRequest(body=body), RuntimeOptions())
+    return client.call_api(rpc_params(action), utils_models.OpenApiRequest(body=body), RuntimeOptions())
 
 
 def refused(code: str, call: Callable[[], object]) -> ResponseException:

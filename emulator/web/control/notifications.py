@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from ...background import NOTIFY_URL_KIND
+from ...background import account_notify_url, set_account_notify_url
 from ...errors import ImmError
 from ...imm import notifications
 from ...runtime import Runtime
@@ -52,10 +52,10 @@ def routes(bp: Blueprint, runtime: Runtime) -> None:
                 raise ImmError(
                     "InvalidArgument", f"url must be an http(s) URL of at most 2048 characters: {url[:80]!r}."
                 )
-            runtime.store.put(NOTIFY_URL_KIND, account, "url", {"url": url})
+            set_account_notify_url(runtime.store, account, url)
         elif request.method == "DELETE":
-            runtime.store.delete(NOTIFY_URL_KIND, account, "url")
-        own = runtime.store.get(NOTIFY_URL_KIND, account, "url")
+            set_account_notify_url(runtime.store, account, None)
+        own = account_notify_url(runtime.store, account)
         return json_response(
-            {"account": account, "url": own["url"] if own else runtime.config.notify_url, "own": bool(own)}
+            {"account": account, "url": own or runtime.config.notify_url, "own": own is not None}
         )
