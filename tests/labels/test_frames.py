@@ -212,3 +212,25 @@ def test_frame_clips_cover_the_samples_where_a_fact_holds():
     samples = [_sample(t, **dark_blue) if t > 10000 else _sample(t) for t in (2500, 7500, 12500, 17500)]
     found = _rules(META_DESKTOP, samples)
     assert found["蓝色"]["Clips"] == [{"TimeRange": [10000, 20000]}]
+
+
+def test_a_keyframe_is_decoded_once_however_many_samples_land_on_it(monkeypatch):
+    """A 2 s clip with one keyframe: three sample times, one decode; the facts are those of that frame."""
+    from importlib import resources
+
+    clip = FileSource(str(resources.files("imm_emulator.fixtures") / "media" / "mp4_h264_aac.mp4"))
+    decoded: list[int] = []
+    decode_at = framelib._decode_at
+
+    def counting(*args):
+        frames = decode_at(*args)
+        decoded.append(len(frames))
+        return frames
+
+    monkeypatch.setattr(framelib, "_decode_at", counting)
+    found = framelib.analyse(clip, 2000)
+    assert found is not None and len(found.samples) == 1
+    assert decoded == [2, 0, 0]  # the later seeks land on the same first packet: nothing decoded again
+    monkeypatch.undo()
+    again = framelib.analyse(clip, 2000)
+    assert again == found

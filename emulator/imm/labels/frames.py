@@ -13,12 +13,13 @@ import colorsys
 import logging
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from imm_emulator.imm.media.source import MediaSource
 
 log = logging.getLogger(__name__)
+_P = TypeVar("_P")
 
 THUMB_WIDTH = 48
 MAX_SAMPLES = 10
@@ -80,6 +81,33 @@ def _is_sky(r: int, g: int, b: int) -> bool:
     return 180.0 <= h * 360.0 < 250.0 and s >= 0.15 and v >= 0.45
 
 
+_PIXELS: dict[int, tuple[str, int, float, int, bool]] = {}
+_PIXELS_KEPT = 1 << 16
+
+
+def _pixel(r: int, g: int, b: int) -> tuple[str, int, float, int, bool]:
+    """(colour name, luma, HSV saturation, brightest channel, sky?) of one pixel. Thumbnails repeat
+    pixels, and these are pure functions of them: memoized, the set bounded."""
+    key = r << 16 | g << 8 | b
+    found = _PIXELS.get(key)
+    if found is None:
+        if len(_PIXELS) >= _PIXELS_KEPT:
+            _PIXELS.clear()
+        high, low = max(r, g, b), min(r, g, b)
+        found = _PIXELS[key] = (
+            _colour_cached(r, g, b),
+            (299 * r + 587 * g + 114 * b) // 1000,
+            (high - low) / high if high else 0.0,
+            high,
+            _is_sky(r, g, b),
+        )
+    return found
+
+
+def _pixel_rows(rows_bytes: list[bytes]) -> list[list[tuple[str, int, float, int, bool]]]:
+    return [[_pixel(row[i], row[i + 1], row[i + 2]) for i in range(0, len(row), 3)] for row in rows_bytes]
+
+
 @dataclass
 class Sample:
     """One sampled moment: shares are fractions of the thumbnail's pixels."""
@@ -134,7 +162,7 @@ def _rgb_rows(frame: Any, w: int, h: int) -> list[bytes]:
     return [data[y * stride : y * stride + w * 3] for y in range(h)]
 
 
-def _rotate(rows: list[list[tuple[int, int, int]]], rotate: int) -> list[list[tuple[int, int, int]]]:
+def _rotate(rows: list[list[_P]], rotate: int) -> list[list[_P]]:
     """Turn the coded picture into display orientation (``Rotate`` = clockwise degrees)."""
     if rotate == 90:
         return [list(col)[::-1] for col in zip(*rows, strict=True)]
@@ -146,8 +174,7 @@ def _rotate(rows: list[list[tuple[int, int, int]]], rotate: int) -> list[list[tu
 
 
 def _describe(rows_bytes: list[bytes], rotate: int, time_ms: int) -> Sample:
-    pixels = [[(row[i], row[i + 1], row[i + 2]) for i in range(0, len(row), 3)] for row in rows_bytes]
-    pixels = _rotate(pixels, rotate)
+    pixels = _rotate(_pixel_rows(rows_bytes), rotate)
     height = len(pixels)
     width = len(pixels[0]) if height else 0
     total = max(1, width * height)
@@ -157,22 +184,19 @@ def _describe(rows_bytes: list[bytes], rotate: int, time_ms: int) -> Sample:
     edge_sum = 0
     for row in pixels:
         previous = None
-        for r, g, b in row:
-            name = _colour_cached(r, g, b)
+        for name, y, saturation, high, _sky in row:
             counts[name] = counts.get(name, 0) + 1
-            y = (299 * r + 587 * g + 114 * b) // 1000
             lumas.append(y)
             luma_sum += y
-            high, low = max(r, g, b), min(r, g, b)
-            sat_sum += (high - low) / high if high else 0.0
+            sat_sum += saturation
             value_sum += high
             if previous is not None:
                 edge_sum += abs(y - previous)
             previous = y
     top = pixels[: max(1, height // 3)]
-    sky = sum(1 for row in top for px in row if _is_sky(*px)) / max(1, sum(len(row) for row in top))
+    sky = sum(1 for row in top for px in row if px[4]) / max(1, sum(len(row) for row in top))
     bottom = pixels[height // 2 :]
-    blue = sum(1 for row in bottom for px in row if _colour_cached(*px) in ("蓝色", "青色"))
+    blue = sum(1 for row in bottom for px in row if px[0] in ("蓝色", "青色"))
     return Sample(
         time_ms=time_ms,
         colours={name: count / total for name, count in counts.items()},
@@ -194,11 +218,7 @@ def _luma_diff(a: list[int], b: list[int]) -> float:
 
 
 def _lumas(rows_bytes: list[bytes]) -> list[int]:
-    out: list[int] = []
-    for row in rows_bytes:
-        for i in range(0, len(row), 3):
-            out.append((299 * row[i] + 587 * row[i + 1] + 114 * row[i + 2]) // 1000)
-    return out
+    return [_pixel(row[i], row[i + 1], row[i + 2])[1] for row in rows_bytes for i in range(0, len(row), 3)]
 
 
 def sample_times(duration_ms: int) -> list[int]:
@@ -243,8 +263,9 @@ def _analyse_container(av: Any, container: Any, duration_ms: int, rotate: int) -
     time_base = stream.time_base
     samples: list[Sample] = []
     seen: set[int] = set()
+    starts: set[tuple[int, int]] = set()  # where each seek landed (its first packet)
     for target in sample_times(duration_ms):
-        frames = _decode_at(av, container, stream, target, time_base, seekable=duration_ms > 0)
+        frames = _decode_at(av, container, stream, target, time_base, duration_ms > 0, starts)
         if not frames:
             continue
         first = frames[0]
@@ -265,8 +286,12 @@ def _analyse_container(av: Any, container: Any, duration_ms: int, rotate: int) -
     return FrameFacts(samples, sum(changes) / len(changes) if changes else 0.0)
 
 
-def _decode_at(av: Any, container: Any, stream: Any, target_ms: int, time_base: Any, seekable: bool) -> list:
-    """The keyframe at or before ``target_ms`` and the frame after it (decoded, not converted).
+def _decode_at(
+    av: Any, container: Any, stream: Any, target_ms: int, time_base: Any, seekable: bool, starts: set
+) -> list:
+    """The keyframe at or before ``target_ms`` and the frame after it (decoded, not converted); none when
+    the seek lands on a packet in ``starts``, where an earlier sample began (the seek flushes the
+    decoder, so decoding from there again gives the same frames: short videos have one keyframe).
 
     No ``skip_frame``: with B-frame reordering a decoder told to drop non-key frames holds the keyframe
     back until the next keyframe arrives, which costs two whole GOPs of reads per sample instead of a few
@@ -280,6 +305,11 @@ def _decode_at(av: Any, container: Any, stream: Any, target_ms: int, time_base: 
     packets = 0
     try:
         for packet in container.demux(stream):
+            if not packets and seekable and packet.pts is not None:
+                start = (packet.pts, packet.pos)
+                if start in starts:
+                    return []
+                starts.add(start)
             packets += 1
             frames.extend(packet.decode())
             if len(frames) >= 2 or packets >= MAX_PACKETS_PER_SAMPLE:
