@@ -256,3 +256,18 @@ def test_a_parse_on_another_pool_inside_a_lease_takes_its_own_worker(pool) -> No
         assert report and other._started == 1 and len(other._idle) == 1
     finally:
         other.close()
+
+
+def test_a_slow_worker_start_is_not_charged_to_the_file(tmp_path: Path, monkeypatch) -> None:
+    """A worker that takes longer to start than the probe's whole time limit (as on a loaded machine):
+    the probe's clock starts once the worker is ready, so the file is probed, not refused."""
+    slow = tmp_path / "slow-python"
+    slow.write_text(f'#!/bin/sh\nsleep 0.6\nexec {workers.sys.executable} "$@"\n')
+    slow.chmod(0o755)
+    monkeypatch.setattr(workers.sys, "executable", str(slow))
+    probes = workers.Workers(1, 256)
+    try:
+        _, answer = _probe(FIXTURES / "mp4_h264_aac.mp4", probes, limit=0.2)
+    finally:
+        probes.close()
+    assert isinstance(answer, dict) and answer["FormatName"] == "mov,mp4,m4a,3gp,3g2,mj2"

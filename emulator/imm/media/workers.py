@@ -7,9 +7,9 @@ the probe's deadline passes. The bytes stay with the caller: the worker asks for
 wants, and the caller reads it through its own bounded reader (byte budgets and caching unchanged).
 
 A probe leases one worker for all its parses (``lease``); the lease is taken before the probe's clock
-starts, so waiting for a busy pool is not charged to the file. This module is also the worker's program
-(``python -m imm_emulator.imm.media.workers FD MEMORY``): it imports nothing but the standard library and
-pymediainfo, so a worker starts in about 0.1 s.
+starts, so waiting for a busy pool, or for a new worker to start, is not charged to the file. This
+module is also the worker's program (``python -m imm_emulator.imm.media.workers FD MEMORY``): it imports
+nothing but the standard library and pymediainfo, so a worker starts in about 0.1 s.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ WORKERS = 2  # at least two, so one hostile file leaves the other probes a worke
 MEMORY_MB = 512  # address space per worker: MediaInfo over an 8 MiB budget needs < 100 MiB
 GRACE = 0.25  # seconds after the deadline for MediaInfo to finalize what it read before the kill
 LEASE_WAIT = 10.0  # seconds a probe waits for a free worker before answering Throttling
+START_WAIT = 30.0  # seconds a new worker may take to load MediaInfo
 RECYCLE_AFTER = 1000  # parses per worker, so heap fragmentation never meets the ceiling
 READ_AHEAD = 1024 * 1024  # the most asked for at once while MediaInfo reads on sequentially
 MAX_REPLY = 16 * 1024 * 1024  # report plus trace, in characters (the corpus: < 0.2 MiB)
@@ -75,6 +76,15 @@ class _Worker:
             )
             self.conn = Connection(parent.detach())
         self.parses = 0
+        # Ready once the library is loaded: a probe's time limit starts after the interpreter's start
+        # (~0.1 s idle, a second on a loaded machine), which is no fault of the file probed.
+        try:
+            ready = self.conn.poll(START_WAIT) and self.conn.recv() == ("ready",)
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.stop()
+            raise ProbeLimit("busy", f"A probe worker did not start within {START_WAIT:g} s; retry later.")
 
     def parse(
         self, reader: ByteReader, size: int, options: tuple[bool, bool, str], deadline: float
@@ -327,6 +337,7 @@ def _serve(conn: Connection, memory_mb: int) -> None:
 
     ceiling = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    conn.send(("ready",))
     while True:
         try:
             size, trace, jump, parser, remaining, head = conn.recv()
