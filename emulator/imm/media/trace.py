@@ -278,6 +278,8 @@ def mp4_covers(trace: str) -> list[Picture]:
     """Where the images of an iTunes ``covr`` item are (each ``data`` box's payload), in file order:
     mov.c makes each an attached-picture stream; MediaInfo only says 'Cover: Yes'."""
     covers: list[Picture] = []
+    if "covr" not in trace:  # most files: no need to walk every entry of the trace
+        return covers
     size, end = 0, -1
     for offset, _indent, name, value in _entries(trace):
         key = name.strip()
