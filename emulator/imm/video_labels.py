@@ -51,13 +51,8 @@ def _derived(ctx: Context, source: OssSource, meta: dict) -> dict[str, Any]:
     """Derived labels are a function of the bytes (and the frame analysis setting): derived once per
     content (see OssSource.identity), whatever object, bucket or account holds it, even after a reset.
     A playlist's labels also depend on its segments, other objects: never kept."""
-    cache = ctx.services.derived_labels
     key = None if source.identity is None or meta.get("FormatName") == "hls" else source.identity
-    found = cache.get(key)
-    if found is None:
-        found = {"Labels": derive_labels(meta, source)}
-        cache.put(key, found)
-    return found
+    return ctx.services.derived_labels.compute(key, lambda: {"Labels": derive_labels(meta, source)})
 
 
 KIND = tasks.TaskKind(prepare=_prepare, run=_run)

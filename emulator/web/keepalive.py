@@ -16,6 +16,7 @@ from werkzeug.serving import WSGIRequestHandler
 log = logging.getLogger("imm_emulator")
 
 DRAIN_LIMIT = 1 << 20  # an unread body up to this size is read and dropped to keep the connection
+COALESCE_LIMIT = 1 << 16  # a body up to this size leaves in the same send as the head
 
 
 class _CountedInput:
@@ -74,14 +75,20 @@ class KeepAliveHandler(WSGIRequestHandler):
             return write
 
         def write(data: bytes) -> None:
+            head = b""
             if not state["sent"]:
-                self._send_head(state, body, length, chunked_request)
+                head = self._send_head(state, body, length, chunked_request)
             if data:
-                if state["chunked"]:
-                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-                else:
-                    self.wfile.write(data)
                 state["written"] += len(data)
+                if state["chunked"]:
+                    data = b"%x\r\n%s\r\n" % (len(data), data)
+                if head and len(data) <= COALESCE_LIMIT:  # one send for a small answer: one wake-up
+                    data, head = head + data, b""
+                if head:
+                    self.wfile.write(head)
+                self.wfile.write(data)
+            elif head:
+                self.wfile.write(head)
 
         try:
             result = self.server.app(environ, start_response)
@@ -104,14 +111,17 @@ class KeepAliveHandler(WSGIRequestHandler):
             self.close_connection = True
             if not state["sent"]:
                 state["status"], state["headers"] = "500 Internal Server Error", [("Content-Length", "0")]
-                self._send_head(state, body, length, chunked_request)
+                self.wfile.write(self._send_head(state, body, length, chunked_request))
             return
         declared = state["declared"]
         if declared is not None and state["written"] != declared and self.command != "HEAD":
             self.close_connection = True  # the answer ended short: the client must not wait for more
         self.wfile.flush()
 
-    def _send_head(self, state: dict, body: _CountedInput, length: int | None, chunked_request: bool) -> None:
+    def _send_head(
+        self, state: dict, body: _CountedInput, length: int | None, chunked_request: bool
+    ) -> bytes:
+        """The status line and headers, to be sent with the first bytes of the body."""
         status = state["status"] or "500 INTERNAL SERVER ERROR"
         code, _, reason = status.partition(" ")
         self.send_response(int(code), reason)
@@ -136,8 +146,10 @@ class KeepAliveHandler(WSGIRequestHandler):
             self.close_connection = True
         if self.close_connection:
             self.send_header("Connection", "close")  # also sets close_connection, as http.server does
-        self.end_headers()
+        self._headers_buffer.append(b"\r\n")
+        head, self._headers_buffer = b"".join(self._headers_buffer), []
         state["sent"] = True
+        return head
 
     def _body_consumed(self, body: _CountedInput, length: int | None, chunked_request: bool) -> bool:
         """Whether the next request starts where this one's body ends; reads a small unread rest."""

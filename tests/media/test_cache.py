@@ -117,3 +117,38 @@ def test_oss_objects_overwritten_or_rewritten_answer_afresh(tmp_path: Path) -> N
                 (tmp_path / "clip").write_bytes((FIXTURES / "pcm_u8.wav").read_bytes())
             assert probe.detect_media_meta(open_uri(oss, account, uri))["FormatName"] == "wav"
         assert ANSWERS.hits == 2
+
+
+def test_compute_makes_an_answer_once_for_threads_asking_together() -> None:
+    """Concurrent GetTasks ending tasks on the same bytes: one derivation, every caller the same answer;
+    a maker that raises leaves the work to the next caller."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    cache = AnswerCache()
+    made = []
+    gate = threading.Event()
+
+    def make() -> dict:
+        made.append(1)
+        gate.wait(5)
+        return {"Labels": [{"LabelName": "cat"}]}
+
+    with ThreadPoolExecutor(6) as threads:
+        answers = [threads.submit(cache.compute, "bytes", make) for _ in range(6)]
+        time.sleep(0.2)  # every thread is asking by now
+        gate.set()
+        results = [answer.result(5) for answer in answers]
+    assert len(made) == 1 and all(result == {"Labels": [{"LabelName": "cat"}]} for result in results)
+    results[0]["Labels"].clear()  # a caller's copy is its own
+    assert cache.compute("bytes", make) == {"Labels": [{"LabelName": "cat"}]} and len(made) == 1
+
+    def fail() -> dict:
+        raise RuntimeError("decoder crashed")
+
+    with pytest.raises(RuntimeError):
+        cache.compute("other", fail)
+    assert cache.compute("other", lambda: {"Labels": []}) == {"Labels": []}
+    assert cache.compute(None, lambda: {"n": 1}) == {"n": 1} and cache.compute(None, lambda: {"n": 2}) == {
+        "n": 2
+    }

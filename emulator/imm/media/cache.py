@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 SIZE = 512
@@ -24,6 +24,7 @@ class AnswerCache:
         self.misses = 0
         self._lock = threading.Lock()
         self._answers: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+        self._pending: dict[Hashable, threading.Event] = {}  # keys being made (compute)
 
     def get(self, key: Hashable | None) -> dict[str, Any] | None:
         """A fresh copy of the answer kept for ``key`` (the caller may change it), or None."""
@@ -47,6 +48,39 @@ class AnswerCache:
             self._answers.move_to_end(key)
             while len(self._answers) > self.size:
                 self._answers.popitem(last=False)
+
+    def compute(self, key: Hashable | None, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """The answer kept for ``key``, else ``make()``'s, kept: made once however many threads ask at
+        the same time (the others wait for it, and make it themselves only if that attempt raised)."""
+        if key is None or not self.enabled:
+            return make()
+        while True:
+            with self._lock:
+                kept = self._answers.get(key)
+                if kept is not None:
+                    self._answers.move_to_end(key)
+                    self.hits += 1
+                    pending, mine = None, False
+                else:
+                    pending = self._pending.get(key)
+                    mine = pending is None
+                    if pending is None:
+                        pending = self._pending[key] = threading.Event()
+                        self.misses += 1
+            if kept is not None:
+                return _copy(kept)
+            assert pending is not None
+            if not mine:
+                pending.wait()
+                continue
+            try:
+                answer = make()
+                self.put(key, answer)
+                return answer
+            finally:
+                with self._lock:
+                    del self._pending[key]
+                pending.set()
 
     def clear(self) -> None:
         with self._lock:
