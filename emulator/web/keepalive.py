@@ -146,8 +146,10 @@ class KeepAliveHandler(WSGIRequestHandler):
             self.close_connection = True
         if self.close_connection:
             self.send_header("Connection", "close")  # also sets close_connection, as http.server does
-        self._headers_buffer.append(b"\r\n")
-        head, self._headers_buffer = b"".join(self._headers_buffer), []
+        # end_headers without its flush: the head goes out with the body
+        lines: list[bytes] = getattr(self, "_headers_buffer", [])
+        head = b"".join([*lines, b"\r\n"])
+        lines.clear()
         state["sent"] = True
         return head
 
