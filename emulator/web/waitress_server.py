@@ -9,6 +9,7 @@ Imported only when waitress is installed and chosen.
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 from typing import Any
 from urllib.parse import parse_qsl
@@ -28,6 +29,10 @@ def make_waitress_server(
     """waitress on the bound ``sock``, its channels answering in the emulator's envelopes."""
     from .oss import MAX_OBJECT_SIZE
     from .server import IDLE_TIMEOUT, MAX_CONNECTIONS
+
+    # "Task queue depth is 1" on every request that waits for one of the 8 threads: a busy test suite
+    # is not news (bench/load.py printed thousands of these a minute)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     server = create_server(
         app,
