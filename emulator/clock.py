@@ -10,6 +10,8 @@ alone.
 
 from __future__ import annotations
 
+import calendar
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -146,9 +148,19 @@ def format_rfc3339(t_ns: int, tz: tzinfo | None = None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + zone
 
 
+_UTC_STAMP = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?[Zz]"
+)
+
+
 def parse_rfc3339(text: str) -> int:
     """RFC3339 (with or without fraction, ``Z`` or an offset) -> epoch nanoseconds; ValueError if not."""
     text = text.strip()
+    utc = _UTC_STAMP.fullmatch(text)  # what every signed request carries: no strptime needed
+    if utc is not None:
+        year, month, day, hour, minute, second = (int(part) for part in utc.groups()[:6])
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)  # ValueError if no such day
+        return calendar.timegm(moment.utctimetuple()) * NS + int((utc.group(7) or "").ljust(9, "0"))
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     main, _, rest = text.partition(".")

@@ -10,6 +10,7 @@ gateway ignores them.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -25,6 +26,34 @@ _FLAT = re.compile(r"^(?P<name>[A-Za-z]+)\.(?P<index>\d{1,4})(?:\.(?P<field>[A-Z
 
 
 def typed_params(operation: str, raw: dict[str, str]) -> dict[str, Any]:
+    """The operation's parameters from ``raw`` (query and form strings), typed and validated. A client
+    sends the same parameters again and again (GetTask polling): small sets are remembered."""
+    properties: dict[str, dict] = schemas.load(f"{operation}.request").get("properties", {})
+    # only these names are read (a flattened array's are Name.N[.Field]): nonces and signatures are not
+    wire = tuple((name, value) for name, value in raw.items() if name in properties or "." in name)
+    if sum(len(name) + len(value) for name, value in wire) > MEMO_CHARS:
+        return _typed(operation, wire)
+    return _copied(_remembered(operation, wire))
+
+
+MEMO_CHARS = 4096  # the largest parameter set remembered (the memo holds at most 1024)
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered(operation: str, wire: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    return _typed(operation, wire)  # an ImmError is raised again each time, never remembered
+
+
+def _copied(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value
+
+
+def _typed(operation: str, wire: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    raw = dict(wire)
     schema = schemas.load(f"{operation}.request")
     properties: dict[str, dict] = schema.get("properties", {})
     flattened = _gather_flattened(raw, properties)

@@ -6,9 +6,8 @@ between them and the answers to requests none of them takes (bad framing, unknow
 
 from __future__ import annotations
 
-import contextlib
-import socket
 from typing import Any
+from urllib.parse import unquote_plus
 
 from flask import Flask, Response, request
 
@@ -21,11 +20,11 @@ from .envelopes import (
     error_response,
     malformed_response,
     new_request_id,
-    service_of_request,
+    service_of,
     unexpected,
 )
-from .framing import MalformedRequest, check_content_length, guard_input
-from .imm_rpc import DropConnection, handle_rpc
+from .framing import MalformedRequest, addressed_service, check_content_length, guard_input
+from .imm_rpc import DropConnection, dropped, handle_rpc, serve_rpc
 from .mns import handle_mns
 from .oss import handle_oss
 
@@ -39,14 +38,16 @@ def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = N
     app.url_map.merge_slashes = False  # "a//b" is a valid OSS key
     methods = ["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"]
 
+    domain = runtime.config.oss_domain
+
     def root() -> Response:
-        service = service_of_request()
+        service = service_of(request, domain)
         if service == "mns":
             return handle_mns(runtime)
-        return handle_oss(runtime) if service == "oss" else handle_rpc(runtime)
+        return handle_oss(runtime) if service == "oss" else handle_rpc(runtime, request)
 
     def path(_path: str) -> Response:
-        return handle_mns(runtime) if service_of_request() == "mns" else handle_oss(runtime)
+        return handle_mns(runtime) if service_of(request, domain) == "mns" else handle_oss(runtime)
 
     app.add_url_rule("/", "root", root, methods=methods)
     app.add_url_rule("/<path:_path>", "oss", path, methods=methods, strict_slashes=False)
@@ -54,8 +55,13 @@ def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = N
 
     wsgi_app = app.wsgi_app
 
+    rpc_methods = frozenset(methods)
+
     def guarded_wsgi_app(environ: dict[str, Any], start_response: Any) -> Any:
         guard_input(environ)  # body read errors become MalformedRequest
+        if environ.get("PATH_INFO") == "/" and environ.get("REQUEST_METHOD") in rpc_methods:
+            if _addressed(environ, domain) == "imm":  # the root route's IMM case, without Flask
+                return serve_rpc(runtime, environ, start_response)
         return wsgi_app(environ, start_response)
 
     app.wsgi_app = guarded_wsgi_app  # type: ignore[method-assign]
@@ -82,17 +88,7 @@ def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = N
 
     @app.errorhandler(DropConnection)
     def _drop(exc: DropConnection) -> Response:
-        connection = request.environ.get("werkzeug.socket")
-        if connection is not None:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-            return Response(b"", 500)  # never reaches the client: its connection is gone
-
-        def cut_short():  # other servers: promise a body, then end the response without it
-            raise ConnectionAbortedError("injected fault: connection dropped")
-            yield b""
-
-        return Response(cut_short(), 200, {"Content-Length": "1"}, direct_passthrough=True)
+        return dropped(request.environ)
 
     @app.errorhandler(Exception)
     def _internal(exc: Exception) -> Response:
@@ -103,3 +99,17 @@ def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = N
         return error_response(runtime, ImmError(unexpected(exc, request_id)), request_id)
 
     return app
+
+
+def _addressed(environ: dict[str, Any], oss_domain: str) -> str:
+    """addressed_service for ``/``, read straight from the environ (no Request object yet)."""
+    query = environ.get("QUERY_STRING", "")
+    names = [part.split("=", 1)[0] for part in query.split("&")] if query else []
+    return addressed_service("/", (unquote_plus(name) for name in names), _header_of(environ), oss_domain)
+
+
+def _header_of(environ: dict[str, Any]):
+    def header(name: str) -> str | None:
+        return environ.get("HTTP_" + name.upper().replace("-", "_"))
+
+    return header

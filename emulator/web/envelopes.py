@@ -8,7 +8,8 @@ import logging
 import uuid
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, request
+from werkzeug.wrappers import Request
 
 from ..errors import ImmError
 from ..protocol.rpc import HttpRequest
@@ -35,20 +36,21 @@ def error_response(runtime: Runtime, error: ImmError, request_id: str) -> Respon
     return json_response(body, error.http_status, {"x-acs-request-id": request_id, **error.headers})
 
 
-def service_of_request() -> Service:
-    """The service the current request addresses ("imm", "oss" or "control")."""
-    domain = current_app.config.get("OSS_DOMAIN", "")
-    return addressed_service(request.path, request.args.keys(), request.headers.get, domain)
+def service_of(req: Request, oss_domain: str) -> Service:
+    """The service ``req`` addresses ("imm", "oss", "mns" or "control")."""
+    return addressed_service(req.path, req.args.keys(), req.headers.get, oss_domain)
 
 
-def malformed_response(runtime: Runtime, message: str) -> Response:
-    """The 400 for broken framing, in the envelope of the service addressed."""
+def malformed_response(runtime: Runtime, message: str, req: Request | None = None) -> Response:
+    """The 400 for broken framing, in the envelope of the service addressed. ``req``: the request, if
+    not Flask's current one (so for every function here taking it)."""
+    req = req or request
     status, headers, body = malformed_answer(
-        service_of_request(),
+        service_of(req, runtime.config.oss_domain),
         message,
         host_id=runtime.config.host_id,
         region=runtime.config.region,
-        head=request.method == "HEAD",
+        head=req.method == "HEAD",
     )
     return Response(body, status, headers)
 
@@ -56,45 +58,47 @@ def malformed_response(runtime: Runtime, message: str) -> Response:
 MAX_RPC_BODY = 1 << 20
 
 
-def http_request(*, with_body: bool = True) -> HttpRequest:
-    """The current Flask request; ``with_body=False`` leaves the body unread (OSS uploads stream it).
-    An RPC body is at most 1 MiB: more is refused."""
+def http_request(*, with_body: bool = True, req: Request | None = None) -> HttpRequest:
+    """The request as the protocol layer sees it; ``with_body=False`` leaves the body unread (OSS uploads
+    stream it). An RPC body is at most 1 MiB: more is refused."""
+    req = req or request
     body = b""
     if with_body:
         try:
-            read = read_body(MAX_RPC_BODY)
+            read = read_body(MAX_RPC_BODY, req)
         except MalformedRequest as exc:
             raise ImmError("InvalidArgument", str(exc)) from None
         if read is None:
             raise ImmError("InvalidArgument", f"The request body is larger than {MAX_RPC_BODY} bytes.", 413)
         body = read
     return HttpRequest(
-        method=request.method,
-        path=request.path,
-        query_string=request.query_string.decode("utf-8", "replace"),
-        headers=list(request.headers.items()),
+        method=req.method,
+        path=req.path,
+        query_string=req.query_string.decode("utf-8", "replace"),
+        headers=list(req.headers.items()),
         body=body,
-        content_type=request.content_type or "",
+        content_type=req.content_type or "",
     )
 
 
-def read_body(limit: int) -> bytes | None:
+def read_body(limit: int, req: Request | None = None) -> bytes | None:
     """The request body (read once per request, then cached), or None when it is longer than ``limit``.
     The cap holds for the bytes read, not only the declared Content-Length: a chunked body declares
     none, and at most ``limit + 1`` bytes of it are read."""
-    cached = request.environ.get("imm_emulator.body")
+    req = req or request
+    cached = req.environ.get("imm_emulator.body")
     if cached is None:
-        if (request.content_length or 0) > limit:
+        if (req.content_length or 0) > limit:
             return None
-        cached = request.environ["imm_emulator.body"] = _read_up_to(limit + 1)
+        cached = req.environ["imm_emulator.body"] = _read_up_to(limit + 1, req)
     return None if len(cached) > limit else cached
 
 
-def _read_up_to(limit: int) -> bytes:
+def _read_up_to(limit: int, req: Request) -> bytes:
     """The body, or its first ``limit`` bytes; read to its end, so a body that ends early is noticed."""
     parts, size = [], 0
     while size < limit:
-        part = request.stream.read(limit - size)
+        part = req.stream.read(limit - size)
         if not part:
             break
         parts.append(part)
@@ -102,13 +106,14 @@ def _read_up_to(limit: int) -> bytes:
     return b"".join(parts)
 
 
-def unexpected(exc: Exception, request_id: str) -> str:
+def unexpected(exc: Exception, request_id: str, req: Request | None = None) -> str:
     """The error code for an exception no layer turned into an answer: ``InsufficientStorage`` for a full
     disk (a warning, no traceback: nothing is broken), else ``InternalError``, logged with its traceback.
     A client still sending its body receives the answer: werkzeug reads what is left after answering,
     waitress has read it all before."""
+    req = req or request
     if storage_full(exc):
-        log.warning("disk full serving %s %s: %s", request.method, request.path, exc)
+        log.warning("disk full serving %s %s: %s", req.method, req.path, exc)
         return "InsufficientStorage"
-    log.exception("InternalError serving %s %s (request %s)", request.method, request.path, request_id)
+    log.exception("InternalError serving %s %s (request %s)", req.method, req.path, request_id)
     return "InternalError"

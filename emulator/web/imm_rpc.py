@@ -1,14 +1,22 @@
-"""The IMM RPC adapter: Flask's request -> protocol (identify, authenticate, type) -> the emulator's
-handler for the action -> JSON, with fault rules applied, every failure rendered as the IMM error
-envelope and every call journaled."""
+"""The IMM RPC adapter: the request -> protocol (identify, authenticate, type) -> the emulator's handler
+for the action -> JSON, with fault rules applied, every failure rendered as the IMM error envelope and
+every call journaled.
+
+IMM RPC is most of what a downstream suite sends, so ``serve_rpc`` answers it as a plain WSGI call,
+without Flask's per-request machinery (request context, routing, hooks): a quarter of the server's time
+per call went there.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import time
 from typing import Any
 
 from flask import Response
+from werkzeug.wrappers import Request
 
 from .. import contract
 from ..clock import format_rfc3339
@@ -19,12 +27,33 @@ from ..protocol.params import typed_params
 from ..protocol.rpc import parse_rpc
 from ..runtime import Runtime
 from ..state.journal import mask
-from .envelopes import error_response, http_request, json_response, new_request_id, unexpected
+from .envelopes import (
+    error_response,
+    http_request,
+    json_response,
+    malformed_response,
+    new_request_id,
+    unexpected,
+)
+from .framing import MalformedRequest, check_content_length
 
 log = logging.getLogger("imm_emulator")
 
 
-def handle_rpc(runtime: Runtime) -> Response:
+def serve_rpc(runtime: Runtime, environ: dict[str, Any], start_response: Any) -> Any:
+    """The WSGI answer to an IMM RPC request (the app routes here: see app.py)."""
+    req = Request(environ)
+    try:
+        check_content_length(req.headers.get("Content-Length"))
+        response = handle_rpc(runtime, req)
+    except MalformedRequest as exc:
+        response = malformed_response(runtime, str(exc), req)
+    except DropConnection:
+        response = dropped(environ)
+    return response(environ, start_response)
+
+
+def handle_rpc(runtime: Runtime, req: Request) -> Response:
     request_id = new_request_id()
     started = time.perf_counter()
     trace: dict[str, Any] = {
@@ -33,7 +62,7 @@ def handle_rpc(runtime: Runtime) -> Response:
         "time": format_rfc3339(runtime.clock.wall_ns()),
     }
     try:
-        wire = http_request()
+        wire = http_request(req=req)
         handlers = runtime.services.handlers
         call = parse_rpc(wire, handlers.keys(), catalog.operations().keys())
         trace.update(action=call.action, params=mask(call.params))
@@ -62,7 +91,7 @@ def handle_rpc(runtime: Runtime) -> Response:
         response, answer, action = error_response(runtime, error, request_id), None, "error"
         trace.update(code=error.code, message=error.message)
     except Exception as exc:
-        trace["code"] = unexpected(exc, request_id)
+        trace["code"] = unexpected(exc, request_id, req)
         response, answer, action = error_response(runtime, ImmError(trace["code"]), request_id), None, "error"
     if runtime.config.validate_responses:
         violations = contract.validate(action, answer or response.get_json(), strict=True)
@@ -93,3 +122,19 @@ def _apply(fault: FaultRule) -> tuple[str, str] | None:
 
 class DropConnection(Exception):
     """Close the client's connection without an answer."""
+
+
+def dropped(environ: dict[str, Any]) -> Response:
+    """What answers a DropConnection: werkzeug's socket shut down, or, on other servers, a response that
+    promises a body and ends without it."""
+    connection = environ.get("werkzeug.socket")
+    if connection is not None:
+        with contextlib.suppress(OSError):
+            connection.shutdown(socket.SHUT_RDWR)
+        return Response(b"", 500)  # never reaches the client: its connection is gone
+
+    def cut_short():
+        raise ConnectionAbortedError("injected fault: connection dropped")
+        yield b""
+
+    return Response(cut_short(), 200, {"Content-Length": "1"}, direct_passthrough=True)

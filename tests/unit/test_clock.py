@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from freezegun import freeze_time
+from hypothesis import given
+from hypothesis import strategies as st
 
 from imm_emulator.clock import NS, Clock, format_rfc3339, parse_rfc3339
 
@@ -69,3 +71,12 @@ def test_rfc3339_nano_like_go() -> None:
 def test_rfc3339_rejects_garbage(text: str) -> None:
     with pytest.raises(ValueError):
         parse_rfc3339(text)
+
+
+@given(st.datetimes(min_value=datetime(1000, 1, 2), max_value=datetime(9999, 12, 30)), st.integers(0, 9))
+def test_utc_stamps_parse_as_the_general_reading_does(moment: datetime, digits: int) -> None:
+    """Signed requests carry ``...Z`` stamps, read without strptime: the same instant as strptime's."""
+    fraction = f".{moment.microsecond:06d}000"[: digits + 1] if digits else ""
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
+    general = parse_rfc3339(text.replace("Z", "+00:00"))  # the offset form is read by strptime
+    assert parse_rfc3339(text) == general

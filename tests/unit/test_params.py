@@ -96,3 +96,23 @@ def test_task_json_parameters_from_both_clients() -> None:
     with pytest.raises(ImmError) as caught:
         typed_params("ListTasks", {"ProjectName": "p", "TaskTypes": '"VideoLabelClassification"'})
     assert caught.value.code == "InvalidTaskTypes"
+
+
+def test_a_repeated_parameter_set_is_typed_once_and_each_caller_gets_its_own_copy() -> None:
+    from imm_emulator.protocol import params
+
+    raw = {"ProjectName": "p", "Tag": '[{"Key":"k","Value":"v"}]', "SignatureNonce": "n1"}
+    first = typed_params("CreateProject", raw)
+    hits = params._remembered.cache_info().hits
+    first["Tag"][0]["Key"] = "changed by a handler"
+    again = typed_params("CreateProject", {**raw, "SignatureNonce": "n2"})  # nonces are not part of it
+    assert params._remembered.cache_info().hits == hits + 1
+    assert again == {"ProjectName": "p", "Tag": [{"Key": "k", "Value": "v"}]}
+    for _ in range(2):  # an error is raised every time, never remembered as an answer
+        with pytest.raises(ImmError) as raised:
+            typed_params("ListProjects", {"MaxResults": "many"})
+        assert raised.value.code == "InvalidParameter.MaxResults" or "MaxResults" in raised.value.message
+    size = params._remembered.cache_info().currsize
+    big = {"ProjectName": "p" * (params.MEMO_CHARS + 1)}
+    assert typed_params("GetProject", big) == big  # over the memo's size: typed, not remembered
+    assert params._remembered.cache_info().currsize == size
