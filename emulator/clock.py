@@ -11,6 +11,7 @@ alone.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import threading
 import time
@@ -137,8 +138,10 @@ class Clock:
 def format_rfc3339(t_ns: int, tz: tzinfo | None = None) -> str:
     """Go's RFC3339Nano: nanoseconds with trailing zeros trimmed; ``Z`` for UTC, else ``+HH:MM``."""
     seconds, nanos = divmod(t_ns, NS)
-    moment = datetime.fromtimestamp(seconds, tz or UTC)
     fraction = f".{nanos:09d}".rstrip("0").rstrip(".")
+    if tz is None:  # every request's journal entry and task times: the second's text is reused
+        return _utc_second(seconds) + fraction + "Z"
+    moment = datetime.fromtimestamp(seconds, tz)
     offset = moment.utcoffset()
     if not offset:
         zone = "Z"
@@ -146,6 +149,11 @@ def format_rfc3339(t_ns: int, tz: tzinfo | None = None) -> str:
         minutes = int(offset.total_seconds()) // 60
         zone = f"{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + zone
+
+
+@functools.lru_cache(maxsize=256)
+def _utc_second(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 _UTC_STAMP = re.compile(

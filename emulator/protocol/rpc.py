@@ -27,6 +27,7 @@ class HttpRequest:
     body: bytes = b""
     content_type: str = ""
     _lower: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
+    _query: list[tuple[str, str]] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for name, value in self.headers:
@@ -44,7 +45,9 @@ class HttpRequest:
         return self._lower.get(name.lower(), [])
 
     def query_pairs(self) -> list[tuple[str, str]]:
-        return _parse_pairs(self.query_string, "query string")
+        if self._query is None:  # parsing and signature checking both need them
+            self._query = _parse_pairs(self.query_string, "query string")
+        return list(self._query)
 
     def form_pairs(self) -> list[tuple[str, str]]:
         if not self.body or not self.content_type.lower().startswith("application/x-www-form-urlencoded"):
