@@ -12,7 +12,12 @@ from __future__ import annotations
 import colorsys
 import logging
 import math
+import struct
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import reduce
+from itertools import chain
+from operator import add, itemgetter, sub
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -85,27 +90,44 @@ _PIXELS: dict[int, tuple[str, int, float, int, bool]] = {}
 _PIXELS_KEPT = 1 << 16
 
 
-def _pixel(r: int, g: int, b: int) -> tuple[str, int, float, int, bool]:
-    """(colour name, luma, HSV saturation, brightest channel, sky?) of one pixel. Thumbnails repeat
-    pixels, and these are pure functions of them: memoized, the set bounded."""
-    key = r << 16 | g << 8 | b
-    found = _PIXELS.get(key)
-    if found is None:
-        if len(_PIXELS) >= _PIXELS_KEPT:
-            _PIXELS.clear()
-        high, low = max(r, g, b), min(r, g, b)
-        found = _PIXELS[key] = (
-            _colour_cached(r, g, b),
-            (299 * r + 587 * g + 114 * b) // 1000,
-            (high - low) / high if high else 0.0,
-            high,
-            _is_sky(r, g, b),
-        )
-    return found
+def _pixel(key: int) -> tuple[str, int, float, int, bool]:
+    """(colour name, luma, HSV saturation, brightest channel, sky?) of one ``r << 16 | g << 8 | b``."""
+    r, g, b = key >> 16, key >> 8 & 0xFF, key & 0xFF
+    high, low = max(r, g, b), min(r, g, b)
+    return (
+        _colour_cached(r, g, b),
+        (299 * r + 587 * g + 114 * b) // 1000,
+        (high - low) / high if high else 0.0,
+        high,
+        _is_sky(r, g, b),
+    )
 
 
-def _pixel_rows(rows_bytes: list[bytes]) -> list[list[tuple[str, int, float, int, bool]]]:
-    return [[_pixel(row[i], row[i + 1], row[i + 2]) for i in range(0, len(row), 3)] for row in rows_bytes]
+def _facts(keys: list[int]) -> list[tuple[str, int, float, int, bool]]:
+    """Each pixel's facts, computed once per distinct value (thumbnails repeat them; memoized across
+    frames, the memo bounded) and looked up per pixel at C speed."""
+    if len(_PIXELS) > _PIXELS_KEPT:
+        _PIXELS.clear()
+    known: dict[int, tuple[str, int, float, int, bool]] = {}
+    for key in set(keys):
+        found = _PIXELS.get(key)
+        if found is None:
+            found = _PIXELS[key] = _pixel(key)
+        known[key] = found
+    return list(map(known.__getitem__, keys))
+
+
+def _key_rows(rows_bytes: list[bytes]) -> list[list[int]]:
+    """Each row's pixels as ``r << 16 | g << 8 | b``, unpacked by slicing (no Python loop per pixel)."""
+    if not rows_bytes:
+        return []
+    width = len(rows_bytes[0]) // 3
+    rgb = b"".join(rows_bytes)
+    count = len(rgb) // 3
+    packed = bytearray(4 * count)  # little-endian 32-bit words: b, g, r, 0
+    packed[0::4], packed[1::4], packed[2::4] = rgb[2::3], rgb[1::3], rgb[0::3]
+    keys = list(struct.unpack(f"<{count}I", packed))
+    return [keys[i : i + width] for i in range(0, count, width)] if width else [[] for _ in rows_bytes]
 
 
 @dataclass
@@ -173,39 +195,30 @@ def _rotate(rows: list[list[_P]], rotate: int) -> list[list[_P]]:
     return rows
 
 
-def _describe(rows_bytes: list[bytes], rotate: int, time_ms: int) -> Sample:
-    pixels = _rotate(_pixel_rows(rows_bytes), rotate)
-    height = len(pixels)
-    width = len(pixels[0]) if height else 0
+def _describe(key_rows: list[list[int]], rotate: int, time_ms: int) -> Sample:
+    rows = _rotate(key_rows, rotate)
+    height = len(rows)
+    width = len(rows[0]) if height else 0
     total = max(1, width * height)
-    counts: dict[str, int] = {}
-    luma_sum = sat_sum = value_sum = 0.0
-    lumas: list[int] = []
-    edge_sum = 0
-    for row in pixels:
-        previous = None
-        for name, y, saturation, high, _sky in row:
-            counts[name] = counts.get(name, 0) + 1
-            lumas.append(y)
-            luma_sum += y
-            sat_sum += saturation
-            value_sum += high
-            if previous is not None:
-                edge_sum += abs(y - previous)
-            previous = y
-    top = pixels[: max(1, height // 3)]
-    sky = sum(1 for row in top for px in row if px[4]) / max(1, sum(len(row) for row in top))
-    bottom = pixels[height // 2 :]
-    blue = sum(1 for row in bottom for px in row if px[0] in ("蓝色", "青色"))
+    facts = _facts(list(chain.from_iterable(rows)))
+    lumas = list(map(itemgetter(1), facts))
+    counts = Counter(map(itemgetter(0), facts))  # in order of first appearance, as the names were met
+    # sums of integers are exact in any order; the saturation sum is added up in pixel order
+    saturation = reduce(add, map(itemgetter(2), facts), 0.0)
+    edges = sum(sum(map(abs, map(sub, lumas[i + 1 : i + width], lumas[i : i + width - 1]))) for i in
+                range(0, len(lumas), max(1, width)))  # fmt: skip
+    top = max(1, height // 3) * width
+    bottom = facts[height // 2 * width :]
+    blue = sum(1 for name in map(itemgetter(0), bottom) if name in ("蓝色", "青色"))
     return Sample(
         time_ms=time_ms,
         colours={name: count / total for name, count in counts.items()},
-        luma=luma_sum / total / 255.0,
-        value=value_sum / total / 255.0,
-        saturation=sat_sum / total,
-        sky_top=sky,
-        blue_bottom=blue / max(1, sum(len(row) for row in bottom)),
-        edges=edge_sum / max(1, (width - 1) * height) / 255.0,
+        luma=float(sum(lumas)) / total / 255.0,
+        value=float(sum(map(itemgetter(3), facts))) / total / 255.0,
+        saturation=saturation / total,
+        sky_top=sum(map(itemgetter(4), facts[:top])) / max(1, min(top, len(facts))),
+        blue_bottom=blue / max(1, len(bottom)),
+        edges=edges / max(1, (width - 1) * height) / 255.0,
         motion=None,
         lumas=lumas,
     )
@@ -214,11 +227,11 @@ def _describe(rows_bytes: list[bytes], rotate: int, time_ms: int) -> Sample:
 def _luma_diff(a: list[int], b: list[int]) -> float:
     if not a or len(a) != len(b):
         return 0.0
-    return sum(abs(x - y) for x, y in zip(a, b, strict=True)) / len(a) / 255.0
+    return sum(map(abs, map(sub, a, b))) / len(a) / 255.0
 
 
-def _lumas(rows_bytes: list[bytes]) -> list[int]:
-    return [_pixel(row[i], row[i + 1], row[i + 2])[1] for row in rows_bytes for i in range(0, len(row), 3)]
+def _lumas(key_rows: list[list[int]]) -> list[int]:
+    return list(map(itemgetter(1), _facts(list(chain.from_iterable(key_rows)))))
 
 
 def sample_times(duration_ms: int) -> list[int]:
@@ -274,10 +287,10 @@ def _analyse_container(av: Any, container: Any, duration_ms: int, rotate: int) -
             continue
         seen.add(key)
         when = int(first.pts * time_base * 1000) if first.pts is not None and time_base else target
-        rows = _rgb_rows(first, w, h)
+        rows = _key_rows(_rgb_rows(first, w, h))
         sample = _describe(rows, rotate, max(0, min(when, duration_ms)) if duration_ms > 0 else 0)
         if len(frames) > 1:
-            sample.motion = _luma_diff(_lumas(rows), _lumas(_rgb_rows(frames[1], w, h)))
+            sample.motion = _luma_diff(_lumas(rows), _lumas(_key_rows(_rgb_rows(frames[1], w, h))))
         samples.append(sample)
     if not samples:
         return None
