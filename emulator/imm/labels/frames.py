@@ -28,6 +28,7 @@ _P = TypeVar("_P")
 
 THUMB_WIDTH = 48
 MAX_SAMPLES = 10
+SMALL_PICTURE = 1280 * 720  # up to this many pixels a frame is decoded on one thread
 MAX_PACKETS_PER_SAMPLE = 240  # demux bound per sample: a keyframe and its successor take a few
 
 # Colour names in the taxonomy's Color subtree, decided per pixel in HSV.
@@ -270,6 +271,8 @@ def _analyse_container(av: Any, container: Any, duration_ms: int, rotate: int) -
     stream = container.streams.video[0]
     ctx = stream.codec_context
     ctx.thread_type = "SLICE"  # frame threading delays the first frame after each seek
+    if (ctx.width or 0) * (ctx.height or 0) <= SMALL_PICTURE:
+        ctx.thread_count = 1  # starting the decoder's threads costs more than they save here
     w, h = _thumb_size(ctx.width or 0, ctx.height or 0)
     if duration_ms <= 0 and container.duration:
         duration_ms = int(container.duration / 1000)
