@@ -34,7 +34,6 @@ def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = N
     catalog.check(runtime.services.handlers)  # an emulated operation without handler or schemas: refuse
     app = Flask("imm_emulator")
     app.config["RUNTIME"] = runtime
-    app.config["OSS_DOMAIN"] = runtime.config.oss_domain
     app.url_map.merge_slashes = False  # "a//b" is a valid OSS key
     methods = ["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"]
 
