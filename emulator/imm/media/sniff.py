@@ -13,6 +13,18 @@ from collections.abc import Callable
 
 _MP4_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"pnot"}
 _ID3_HEADER = 10
+_ASF_HEADER = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
+_MAGIC = {  # first four (or three) bytes -> parser
+    _ASF_HEADER[:4]: "Wm",
+    b".RMF": "Rm",
+    b"FWS": "Swf",
+    b"CWS": "Swf",
+    b"NSVf": "Nsv",
+    b"NSVs": "Nsv",
+    b".snd": "Au",
+    b"wvpk": "Wvpk",
+    b"DKIF": "Ivf",
+}
 
 
 def parser_for(head: bytes, read_range: Callable[[int, int], bytes], size: int) -> str:
@@ -33,6 +45,11 @@ def parser_for(head: bytes, read_range: Callable[[int, int], bytes], size: int) 
         return "Flv"
     if magic[:1] == b"\x47" and _ts_sync(read_range, size):
         return "MpegTs"
+    if magic == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
+        return "Riff"  # MediaInfo's RIFF parser reads AIFF too
+    named = _MAGIC.get(magic) or _MAGIC.get(magic[:3])
+    if named and (named != "Wm" or head[:16] == _ASF_HEADER):
+        return named
     if magic[:3] == b"ID3" and len(head) >= _ID3_HEADER:
         # ID3v2 precedes MP3, but also ADTS AAC or FLAC: name the parser after what follows the tag
         length = _ID3_HEADER + _syncsafe(head[6:10]) + (_ID3_HEADER if head[5] & 0x10 else 0)
