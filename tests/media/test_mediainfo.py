@@ -112,3 +112,39 @@ def test_image_parsers() -> None:
     assert image_parser(b"\xff\xd8\xff\xe0") == "Jpeg"
     assert image_parser(b"\x89PNG\r\n\x1a\n\0") == "Png"
     assert image_parser(b"GIF89a") == ""
+
+
+def test_a_small_object_goes_to_the_worker_whole() -> None:
+    """MediaInfo reads an MP4's moov at its end first: for a small object, with the job, not one round
+    trip per read. A larger one is read as MediaInfo asks, and both answer the same."""
+    from imm_emulator.imm.media import workers
+
+    class Counted(io.BytesIO):
+        reads = 0
+
+        def read(self, size: int | None = -1, /) -> bytes:
+            type(self).reads += 1
+            return super().read(size)
+
+    data = (FIXTURES / "mp4_h264_aac.mp4").read_bytes()  # 82 KB, its moov past the first 64 KB
+    assert workers._BUFFER < len(data) <= workers.SEND_WHOLE
+    pool = workers.Workers(1)
+    try:
+        small = pool.parse(
+            Counted(data), len(data), trace=False, deadline=time.monotonic() + 10, jump=False, parser="Mpeg4"
+        )
+        assert Counted.reads == 1  # the job's own read: nothing asked for afterwards
+        Counted.reads = 0
+        padded = data + b"\0" * workers.SEND_WHOLE  # too large to go whole: MediaInfo asks for the moov
+        large = pool.parse(
+            Counted(padded),
+            len(padded),
+            trace=False,
+            deadline=time.monotonic() + 10,
+            jump=False,
+            parser="Mpeg4",
+        )
+        assert Counted.reads > 1
+    finally:
+        pool.close()
+    assert "<Format>MPEG-4</Format>" in small[1] and "<Format>MPEG-4</Format>" in large[1]

@@ -41,6 +41,7 @@ MAX_REPLY = 16 * 1024 * 1024  # report plus trace, in characters (the corpus: < 
 _NO_SEEK = ctypes.c_uint64(-1).value
 _FINISHED = 0x08
 _BUFFER = 64 * 1024
+SEND_WHOLE = 256 * 1024  # an object up to this size goes to the worker whole, with the job
 JUMP_AFTER = 1024 * 1024  # bytes read from the start before skipping to the tail
 TAIL = 1024 * 1024
 
@@ -92,8 +93,11 @@ class _Worker:
         """(trace, report) of MediaInfo over ``reader``, serving the worker's reads until it answers."""
         self.parses += 1
         try:
-            reader.seek(0)  # MediaInfo starts with the first buffer: it goes with the job
-            self.conn.send((size, *options, deadline - time.monotonic(), reader.read(_BUFFER)))
+            # MediaInfo starts with the first buffer: it goes with the job; a small object goes whole
+            # (MediaInfo reads most of one, often its end first: each read asked for is a round trip)
+            reader.seek(0)
+            head = reader.read(size if size <= SEND_WHOLE else _BUFFER)
+            self.conn.send((size, *options, deadline - time.monotonic(), head))
             while True:
                 wait = deadline + GRACE - time.monotonic()
                 if wait <= 0 or not self.conn.poll(wait):
@@ -295,10 +299,10 @@ class _RemoteReader:
     buffer (where MediaInfo always starts) comes with the job, and where MediaInfo reads on sequentially
     (MPEG-TS/PS, a long ``moov``) more is asked for at once; where it seeks, what it asked."""
 
-    def __init__(self, conn: Connection, head: bytes) -> None:
+    def __init__(self, conn: Connection, head: bytes, size: int) -> None:
         self._conn = conn
         self._offset, self._buffer = 0, head
-        self._ended = len(head) < _BUFFER  # the caller had no more bytes than these
+        self._ended = len(head) < _BUFFER or len(head) >= size  # the caller has no more bytes than these
         self._position = 0
         self._run = 0  # bytes read in the current sequential run
 
@@ -346,7 +350,7 @@ def _serve(conn: Connection, memory_mb: int) -> None:
         _limit_cpu(remaining)
         try:
             trace_text, report = run(
-                lib, _RemoteReader(conn, head), size, trace, time.monotonic() + remaining, jump, parser
+                lib, _RemoteReader(conn, head, size), size, trace, time.monotonic() + remaining, jump, parser
             )
             # MediaInfo reports a General track for any bytes at all: no report means it caught an
             # allocation refused under the ceiling and gave up
