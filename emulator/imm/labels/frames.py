@@ -206,8 +206,8 @@ def _describe(key_rows: list[list[int]], rotate: int, time_ms: int) -> Sample:
     counts = Counter(map(itemgetter(0), facts))  # in order of first appearance, as the names were met
     # sums of integers are exact in any order; the saturation sum is added up in pixel order
     saturation = reduce(add, map(itemgetter(2), facts), 0.0)
-    edges = sum(sum(map(abs, map(sub, lumas[i + 1 : i + width], lumas[i : i + width - 1]))) for i in
-                range(0, len(lumas), max(1, width)))  # fmt: skip
+    luma_rows = [lumas[i : i + width] for i in range(0, len(lumas), width)] if width else []
+    edges = sum(sum(map(abs, map(sub, row[1:], row[:-1]))) for row in luma_rows)
     top = max(1, height // 3) * width
     bottom = facts[height // 2 * width :]
     blue = sum(1 for name in map(itemgetter(0), bottom) if name in ("蓝色", "青色"))
