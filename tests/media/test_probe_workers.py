@@ -271,3 +271,19 @@ def test_a_slow_worker_start_is_not_charged_to_the_file(tmp_path: Path, monkeypa
     finally:
         probes.close()
     assert isinstance(answer, dict) and answer["FormatName"] == "mov,mp4,m4a,3gp,3g2,mj2"
+
+
+def test_a_worker_that_cannot_start_answers_throttling_saying_why(tmp_path: Path, monkeypatch) -> None:
+    """A worker that dies before loading MediaInfo (a broken install): the probe is told why, as a
+    retryable Throttling.User, never a blame on the file."""
+    broken = tmp_path / "broken-python"
+    broken.write_text("#!/bin/sh\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(workers.sys, "executable", str(broken))
+    probes = workers.Workers(1, 256)
+    try:
+        _, answer = _probe(FIXTURES / "mp4_h264_aac.mp4", probes)
+    finally:
+        probes.close()
+    assert isinstance(answer, ImmError) and answer.code == "Throttling.User"
+    assert "ended before its MediaInfo library loaded" in answer.message

@@ -79,13 +79,16 @@ class _Worker:
         self.parses = 0
         # Ready once the library is loaded: a probe's time limit starts after the interpreter's start
         # (~0.1 s idle, a second on a loaded machine), which is no fault of the file probed.
+        started = False
         try:
-            ready = self.conn.poll(START_WAIT) and self.conn.recv() == ("ready",)
+            started = self.conn.poll(START_WAIT)
+            ready = started and self.conn.recv() == ("ready",)
         except (EOFError, OSError):
             ready = False
         if not ready:
             self.stop()
-            raise ProbeLimit("busy", f"A probe worker did not start within {START_WAIT:g} s; retry later.")
+            why = "ended before its MediaInfo library loaded" if started else f"took over {START_WAIT:g} s"
+            raise ProbeLimit("busy", f"A probe worker could not start (it {why}); retry later.")
 
     def parse(
         self, reader: ByteReader, size: int, options: tuple[bool, bool, str], deadline: float
