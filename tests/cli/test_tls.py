@@ -4,18 +4,20 @@ NODE_EXTRA_CA_CERTS for Node) work; clients that do not are refused by their own
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.error import URLError
 
 import pytest
 
-from tests.helpers import DEFAULT_KEY, media
+from tests.helpers import DEFAULT_KEY, media, served
 from tests.node.test_node_clients import NODE_DIR, installed
 
 pytest.importorskip("trustme")
@@ -45,23 +47,14 @@ print(json.dumps({"format": meta.format_name, "message": queue.receive_message()
 """
 
 
-def serve_tls(data_dir: Path) -> tuple[subprocess.Popen, str, str]:
-    command = [
-        sys.executable,
-        "-m",
-        "imm_emulator.cli",
-        "serve",
-        "--port",
-        "0",
-        "--tls",
-        "--data-dir",
-        str(data_dir),
-    ]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    ready, ca_line = proc.stdout.readline(), proc.stdout.readline()
-    assert ready.startswith("imm-emulator ready on https://127.0.0.1:"), ready
-    assert ca_line.startswith("imm-emulator CA certificate: "), ca_line
-    return proc, ready.rsplit(" ", 1)[1].strip(), ca_line.split(": ", 1)[1].strip()
+@contextlib.contextmanager
+def serve_tls(data_dir: Path) -> Iterator[tuple[str, str]]:
+    """``serve --tls``: yields (its https URL, the CA file the ready output names next)."""
+    with served("--tls", "--data-dir", str(data_dir)) as (proc, url):
+        assert url.startswith("https://127.0.0.1:"), url
+        ca_line = proc.stdout.readline()
+        assert ca_line.startswith("imm-emulator CA certificate: "), ca_line
+        yield url, ca_line.split(": ", 1)[1].strip()
 
 
 def node_sdk_over_tls(url: str, ca: str) -> None:
@@ -84,8 +77,7 @@ def node_sdk_over_tls(url: str, ca: str) -> None:
 
 
 def test_sdks_over_https_after_trusting_the_ca(tmp_path) -> None:
-    proc, url, ca = serve_tls(tmp_path)
-    try:
+    with serve_tls(tmp_path) as (url, ca):
         assert Path(ca).name == "imm-emulator-ca.pem" and Path(ca).parent == tmp_path
         with pytest.raises(URLError):  # not trusted yet: the client's own check refuses the certificate
             urllib.request.urlopen(f"{url}/_emulator/health", timeout=10)
@@ -98,30 +90,14 @@ def test_sdks_over_https_after_trusting_the_ca(tmp_path) -> None:
         assert json.loads(done.stdout) == {"format": "mov,mp4,m4a,3gp,3g2,mj2", "message": "over tls"}
         if shutil.which("node") and shutil.which("npm"):
             node_sdk_over_tls(url, ca)
-    finally:
-        proc.kill()
-        proc.wait(timeout=10)
-    proc, url, again = serve_tls(tmp_path)  # the CA is kept: trusted once
-    proc.kill()
-    proc.wait(timeout=10)
-    assert again == ca
+    with serve_tls(tmp_path) as (_, again):  # the CA is kept: trusted once
+        assert again == ca
 
 
 def test_waitress_refuses_tls_clearly(tmp_path) -> None:
     pytest.importorskip("waitress")
-    command = [
-        sys.executable,
-        "-m",
-        "imm_emulator.cli",
-        "serve",
-        "--port",
-        "0",
-        "--tls",
-        "--server",
-        "waitress",
-    ]
     done = subprocess.run(
-        command,
+        [sys.executable, "-m", "imm_emulator.cli", "serve", "--port", "0", "--tls", "--server", "waitress"],
         capture_output=True,
         text=True,
         timeout=60,
