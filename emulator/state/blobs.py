@@ -1,16 +1,19 @@
-"""Object bytes as files: written once through a temp file and a rename, streamed in and out.
+"""Object bytes: files written once through a temp file and a rename (small ones in memory when nothing
+needs to survive the process), streamed in and out.
 
 A 2 GB video never needs 2 GB of memory: writes hash (MD5, CRC-64/XZ) chunk by chunk as they land,
-reads are plain seekable file handles, so a prober reads only the ranges it asks for.
+reads are plain seekable handles, so a prober reads only the ranges it asks for.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -39,39 +42,74 @@ class Blob:
 
 
 class BlobStore:
+    """Blobs on disk; a store that need not survive the process (no ``--data-dir``) keeps the small ones
+    in memory instead: a downstream test's upload then costs no file to create, rename and delete."""
+
+    HELD_SIZE = 1 << 18  # held in memory: blobs up to this size...
+    HELD_BUDGET = 1 << 26  # ...while all held blobs together stay within this
+
     def __init__(self, root: str | Path, *, durable: bool = False) -> None:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._durable = durable
+        self._held: dict[str, bytes] = {}
+        self._held_bytes = 0
+        self._lock = threading.Lock()
+        self._files = True  # whether root may hold files (clear() then removes them)
 
     def path(self, blob_id: str) -> Path:
         return self.root / blob_id[:2] / blob_id
 
+    def _may_hold(self, size: int) -> bool:
+        return not self._durable and size <= self.HELD_SIZE and self._held_bytes + size <= self.HELD_BUDGET
+
     def write(self, chunks: Iterable[bytes]) -> Blob:
         blob_id = uuid.uuid4().hex
         md5, crc, size = hashlib.md5(), 0, 0
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-")
+        held: list[bytes] = []
+        out: IO[bytes] | None = None
+        tmp = ""
         try:
-            with os.fdopen(fd, "wb") as out:
-                for chunk in chunks:
-                    if not chunk:
-                        continue
-                    size += len(chunk)
-                    md5.update(chunk)
-                    crc = crc64(chunk, crc)
-                    out.write(chunk)
-                if self._durable:
-                    out.flush()
-                    os.fsync(out.fileno())
-            target = self.path(blob_id)
-            target.parent.mkdir(exist_ok=True)
-            os.replace(tmp, target)
-            if self._durable:
-                _fsync_dir(target.parent)
+            for chunk in chunks:
+                if not chunk:
+                    continue
+                size += len(chunk)
+                md5.update(chunk)
+                crc = crc64(chunk, crc)
+                if out is None and self._may_hold(size):
+                    held.append(chunk)
+                    continue
+                if out is None:  # too large to hold: to a file, with what was held so far
+                    self._files = True
+                    fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-")
+                    out = os.fdopen(fd, "wb")
+                    out.writelines(held)
+                    held.clear()
+                out.write(chunk)
+            if out is None:
+                with self._lock:
+                    self._held[blob_id] = b"".join(held)
+                    self._held_bytes += size
+            else:
+                self._commit(out, tmp, blob_id)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            if out is not None:
+                out.close()
+                Path(tmp).unlink(missing_ok=True)
             raise
         return Blob(blob_id, size, md5.digest(), crc)
+
+    def _commit(self, out: IO[bytes], tmp: str, blob_id: str) -> None:
+        """Close the temporary file and give it the blob's name (durably, in a durable store)."""
+        with out:
+            if self._durable:
+                out.flush()
+                os.fsync(out.fileno())
+        target = self.path(blob_id)
+        target.parent.mkdir(exist_ok=True)
+        os.replace(tmp, target)
+        if self._durable:
+            _fsync_dir(target.parent)
 
     @contextmanager
     def adopting(self, blob: Blob) -> Iterator[None]:
@@ -83,11 +121,17 @@ class BlobStore:
             raise
 
     def open(self, blob_id: str) -> BinaryIO:
-        return self.path(blob_id).open("rb")
+        data = self._held.get(blob_id)
+        return io.BytesIO(data) if data is not None else self.path(blob_id).open("rb")
 
     def delete(self, blob_id: str) -> None:
         """Remove bytes no state refers to any more. Called after the state committed, so a failure
         cannot undo what the caller answers: the file is left for the next start's ``sweep``."""
+        with self._lock:
+            data = self._held.pop(blob_id, None)
+            if data is not None:
+                self._held_bytes -= len(data)
+                return
         try:
             self.path(blob_id).unlink(missing_ok=True)
         except OSError as exc:
@@ -105,8 +149,13 @@ class BlobStore:
         return removed
 
     def clear(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
-        self.root.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            self._held.clear()
+            self._held_bytes = 0
+        if self._files:
+            self._files = self._durable  # a durable store's root may hold files from before this process
+            shutil.rmtree(self.root, ignore_errors=True)
+            self.root.mkdir(parents=True, exist_ok=True)
 
 
 def _fsync_dir(folder: Path) -> None:
