@@ -7,7 +7,6 @@ between them and the answers to requests none of them takes (bad framing, unknow
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote_plus
 
 from flask import Flask, Response, request
 
@@ -23,7 +22,13 @@ from .envelopes import (
     service_of,
     unexpected,
 )
-from .framing import MalformedRequest, addressed_service, check_content_length, guard_input
+from .framing import (
+    MalformedRequest,
+    addressed_service,
+    check_content_length,
+    guard_input,
+    query_names,
+)
 from .imm_rpc import DropConnection, dropped, handle_rpc, serve_rpc
 from .mns import handle_mns
 from .oss import handle_oss
@@ -102,9 +107,8 @@ def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = N
 
 def _addressed(environ: dict[str, Any], oss_domain: str) -> str:
     """addressed_service for ``/``, read straight from the environ (no Request object yet)."""
-    query = environ.get("QUERY_STRING", "")
-    names = [part.split("=", 1)[0] for part in query.split("&")] if query else []
-    return addressed_service("/", (unquote_plus(name) for name in names), _header_of(environ), oss_domain)
+    names = query_names(environ.get("QUERY_STRING", ""))
+    return addressed_service("/", names, _header_of(environ), oss_domain)
 
 
 def _header_of(environ: dict[str, Any]):

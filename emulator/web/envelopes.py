@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Response, request
 from werkzeug.wrappers import Request
@@ -15,7 +15,7 @@ from ..errors import ImmError
 from ..protocol.rpc import HttpRequest
 from ..runtime import Runtime
 from ..state.disk import storage_full
-from .framing import MalformedRequest, Service, addressed_service, imm_error_body, malformed_answer
+from .framing import Service, addressed_service, imm_error_body, malformed_answer
 
 log = logging.getLogger("imm_emulator")
 
@@ -60,14 +60,12 @@ MAX_RPC_BODY = 1 << 20
 
 def http_request(*, with_body: bool = True, req: Request | None = None) -> HttpRequest:
     """The request as the protocol layer sees it; ``with_body=False`` leaves the body unread (OSS uploads
-    stream it). An RPC body is at most 1 MiB: more is refused."""
+    stream it). An RPC body is at most 1 MiB: more is refused; one that cannot be read raises
+    MalformedRequest."""
     req = req or request
     body = b""
     if with_body:
-        try:
-            read = read_body(MAX_RPC_BODY, req)
-        except MalformedRequest as exc:
-            raise ImmError("InvalidArgument", str(exc)) from None
+        read = read_body(MAX_RPC_BODY, req)
         if read is None:
             raise ImmError("InvalidArgument", f"The request body is larger than {MAX_RPC_BODY} bytes.", 413)
         body = read
@@ -106,7 +104,17 @@ def _read_up_to(limit: int, req: Request) -> bytes:
     return b"".join(parts)
 
 
-def unexpected(exc: Exception, request_id: str, req: Request | None = None) -> str:
+class RequestLine(Protocol):
+    """What names a request in the log: werkzeug's Request, or the protocol layer's HttpRequest."""
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def path(self) -> str: ...
+
+
+def unexpected(exc: Exception, request_id: str, req: RequestLine | None = None) -> str:
     """The error code for an exception no layer turned into an answer: ``InsufficientStorage`` for a full
     disk (a warning, no traceback: nothing is broken), else ``InternalError``, logged with its traceback.
     A client still sending its body receives the answer: werkzeug reads what is left after answering,

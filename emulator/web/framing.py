@@ -17,6 +17,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO, Literal
+from urllib.parse import unquote_plus
 
 from ..errors import OssError
 from ..mns.topics import XMLNS as MNS_XMLNS
@@ -115,6 +116,19 @@ def mns_error_document(code: str, message: str, request_id: str, host_id: str) -
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<Error xmlns="{MNS_XMLNS}">{inner}</Error>'.encode()
 
 
+def unreadable_body(exc: Exception) -> MalformedRequest:
+    return MalformedRequest(f"The request body could not be read: {exc}.")
+
+
+def short_body(missing: int) -> MalformedRequest:
+    return MalformedRequest(f"The request body ended {missing} bytes short of its Content-Length.")
+
+
+def query_names(query: str) -> list[str]:
+    """The parameter names in a query string, as addressed_service takes them."""
+    return [unquote_plus(part.split("=", 1)[0]) for part in query.split("&")] if query else []
+
+
 class GuardedInput:
     """``wsgi.input`` whose read errors are ``MalformedRequest``: werkzeug's chunked decoder raises
     OSError/ValueError for bad framing, a socket raises OSError when the client goes away mid-body, and
@@ -136,11 +150,10 @@ class GuardedInput:
         try:
             data = method(-1 if size is None else size)
         except (OSError, ValueError) as exc:
-            raise MalformedRequest(f"The request body could not be read: {exc}.") from None
+            raise unreadable_body(exc) from None
         if self._left is not None:
             if not data and size != 0 and self._left > 0:
-                missing = f"{self._left} bytes short of its Content-Length"
-                raise MalformedRequest(f"The request body ended {missing}.")
+                raise short_body(self._left)
             self._left -= len(data)
         return data
 

@@ -13,7 +13,9 @@ import contextlib
 import logging
 import socket
 import time
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Response
 from werkzeug.wrappers import Request
@@ -24,10 +26,12 @@ from ..errors import ImmError
 from ..faults import FaultRule
 from ..imm import catalog
 from ..protocol.params import typed_params
-from ..protocol.rpc import parse_rpc
+from ..protocol.rpc import HttpRequest, parse_rpc
 from ..runtime import Runtime
 from ..state.journal import mask
 from .envelopes import (
+    MAX_RPC_BODY,
+    RequestLine,
     error_response,
     http_request,
     json_response,
@@ -35,7 +39,15 @@ from .envelopes import (
     new_request_id,
     unexpected,
 )
-from .framing import MalformedRequest, check_content_length
+from .framing import (
+    MalformedRequest,
+    addressed_service,
+    check_content_length,
+    query_names,
+    short_body,
+    unreadable_body,
+)
+from .keepalive import KeepAliveHandler
 
 log = logging.getLogger("imm_emulator")
 
@@ -53,7 +65,92 @@ def serve_rpc(runtime: Runtime, environ: dict[str, Any], start_response: Any) ->
     return response(environ, start_response)
 
 
+def direct_rpc(runtime: Runtime) -> Callable[[KeepAliveHandler], Response | None]:
+    """For werkzeug's handler, which asks it first: a plain IMM RPC call (GET or POST to ``/``, its body
+    framed by a Content-Length of at most 1 MiB, each header once) is answered from the parsed head,
+    without a WSGI environ and a Request (a third of the server's time per call); None sends anything
+    else the WSGI way. The answer is the one ``serve_rpc`` gives: the same ``answer_rpc``, the same
+    request as the protocol layer sees it (werkzeug's header names and rules)."""
+    domain = runtime.config.oss_domain
+
+    def answer(handler: KeepAliveHandler) -> Response | None:
+        plain = _plain_call(handler, domain)
+        if plain is None:
+            return None
+        wire, length = plain
+
+        def read() -> HttpRequest:
+            wire.body = _read_body(handler, length)
+            return wire
+
+        try:
+            return answer_rpc(runtime, wire, read)
+        except DropConnection:
+            handler.close_connection = True
+            return dropped({"werkzeug.socket": handler.connection})
+
+    return answer
+
+
+_DIRECT_METHODS = frozenset({"GET", "POST"})
+_NOT_PLAIN = frozenset({"transfer-encoding", "expect"})
+_UNLISTED_IF_EMPTY = frozenset({"content-type", "content-length"})  # as werkzeug's EnvironHeaders
+
+
+def _plain_call(handler: KeepAliveHandler, domain: str) -> tuple[HttpRequest, int] | None:
+    """The request (body still unread) and its length, if it is a plain IMM RPC call."""
+    target, received = handler.path, handler.plain_headers
+    if (
+        received is None
+        or handler.command not in _DIRECT_METHODS
+        or handler.request_version not in ("HTTP/1.0", "HTTP/1.1")
+        or (target != "/" and not target.startswith("/?"))
+    ):
+        return None
+    fields, first = [], {}
+    for name, value in received:
+        lower = name.lower()
+        if "_" in name or lower in first or lower in _NOT_PLAIN:  # werkzeug drops, joins, dechunks these
+            return None
+        first[lower] = value
+        if value or lower not in _UNLISTED_IF_EMPTY:
+            fields.append((name.title(), value))
+    declared = first.get("content-length")
+    if declared is not None and not (declared.isascii() and declared.isdigit()):
+        return None
+    length = int(declared or 0)
+    query = urlsplit(target).query
+
+    def header(name: str) -> str | None:
+        return first.get(name.lower())
+
+    if length > MAX_RPC_BODY or addressed_service("/", query_names(query), header, domain) != "imm":
+        return None
+    content_type = first.get("content-type", "")
+    return HttpRequest(handler.command, "/", query, fields, content_type=content_type), length
+
+
+def _read_body(handler: KeepAliveHandler, length: int) -> bytes:
+    if not length:
+        return b""
+    try:
+        body = handler.rfile.read(length)
+    except (OSError, ValueError) as exc:
+        handler.close_connection = True
+        raise unreadable_body(exc) from None
+    if len(body) < length:
+        handler.close_connection = True
+        raise short_body(length - len(body))
+    return body
+
+
 def handle_rpc(runtime: Runtime, req: Request) -> Response:
+    return answer_rpc(runtime, req, lambda: http_request(req=req))
+
+
+def answer_rpc(runtime: Runtime, target: RequestLine, read: Callable[[], HttpRequest]) -> Response:
+    """The answer to one RPC call; ``read`` gives the request (its body read, to 1 MiB) and raises
+    MalformedRequest if the body cannot be read, ``target`` names it in the log."""
     request_id = new_request_id()
     started = time.perf_counter()
     trace: dict[str, Any] = {
@@ -62,7 +159,10 @@ def handle_rpc(runtime: Runtime, req: Request) -> Response:
         "time": format_rfc3339(runtime.clock.wall_ns()),
     }
     try:
-        wire = http_request(req=req)
+        try:
+            wire = read()
+        except MalformedRequest as exc:
+            raise ImmError("InvalidArgument", str(exc)) from None
         handlers = runtime.services.handlers
         call = parse_rpc(wire, handlers.keys(), catalog.operations().keys())
         trace.update(action=call.action, params=mask(call.params))
@@ -91,7 +191,7 @@ def handle_rpc(runtime: Runtime, req: Request) -> Response:
         response, answer, action = error_response(runtime, error, request_id), None, "error"
         trace.update(code=error.code, message=error.message)
     except Exception as exc:
-        trace["code"] = unexpected(exc, request_id, req)
+        trace["code"] = unexpected(exc, request_id, target)
         response, answer, action = error_response(runtime, ImmError(trace["code"]), request_id), None, "error"
     if runtime.config.validate_responses:
         violations = contract.validate(action, answer or response.get_json(), strict=True)

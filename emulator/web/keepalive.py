@@ -9,9 +9,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+from collections.abc import Callable
 from typing import Any
 
 from werkzeug.serving import WSGIRequestHandler
+from werkzeug.wrappers import Response
 
 log = logging.getLogger("imm_emulator")
 
@@ -44,6 +46,11 @@ class _CountedInput:
 
 class KeepAliveHandler(WSGIRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Asked first for every request: its answer, made without WSGI (the body read to its end), or None
+    # to serve the request through the app. A server sets it on the subclass it makes (a staticmethod).
+    direct: Callable[[KeepAliveHandler], Response | None] | None = None
+    # The request's headers as received, when its parser keeps them (the default server's does).
+    plain_headers: list[tuple[str, str]] | None = None
 
     def setup(self) -> None:
         super().setup()
@@ -54,6 +61,11 @@ class KeepAliveHandler(WSGIRequestHandler):
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def run_wsgi(self) -> None:
+        if self.direct is not None:
+            response = self.direct(self)
+            if response is not None:
+                self._send_direct(response)
+                return
         if self.headers.get("Expect", "").lower().strip(" \t") == "100-continue":
             self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         self.environ = environ = self.make_environ()
@@ -68,6 +80,9 @@ class KeepAliveHandler(WSGIRequestHandler):
             "written": 0,
         }
 
+        def consumed() -> bool:
+            return self._body_consumed(body, length, chunked_request)
+
         def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None):
             if exc_info and state["sent"]:
                 raise exc_info[1].with_traceback(exc_info[2])
@@ -77,7 +92,7 @@ class KeepAliveHandler(WSGIRequestHandler):
         def write(data: bytes) -> None:
             head = b""
             if not state["sent"]:
-                head = self._send_head(state, body, length, chunked_request)
+                head = self._send_head(state, consumed)
             if data:
                 state["written"] += len(data)
                 if state["chunked"]:
@@ -111,17 +126,26 @@ class KeepAliveHandler(WSGIRequestHandler):
             self.close_connection = True
             if not state["sent"]:
                 state["status"], state["headers"] = "500 Internal Server Error", [("Content-Length", "0")]
-                self.wfile.write(self._send_head(state, body, length, chunked_request))
+                self.wfile.write(self._send_head(state, consumed))
             return
         declared = state["declared"]
         if declared is not None and state["written"] != declared and self.command != "HEAD":
             self.close_connection = True  # the answer ended short: the client must not wait for more
         self.wfile.flush()
 
-    def _send_head(
-        self, state: dict, body: _CountedInput, length: int | None, chunked_request: bool
-    ) -> bytes:
-        """The status line and headers, to be sent with the first bytes of the body."""
+    def _send_direct(self, response: Response) -> None:
+        """An answer made without WSGI: the same head and connection rules, in one send."""
+        state = {"status": response.status, "headers": list(response.headers.items())}
+        try:
+            self.wfile.write(self._send_head(state, lambda: True) + response.get_data())
+            self.wfile.flush()
+        except OSError as exc:  # the client went away (or the connection was dropped on purpose)
+            self.close_connection = True
+            self.connection_dropped(exc)
+
+    def _send_head(self, state: dict, consumed: Callable[[], bool]) -> bytes:
+        """The status line and headers, to be sent with the first bytes of the body; ``consumed``: whether
+        the next request starts where this one's body ended."""
         status = state["status"] or "500 INTERNAL SERVER ERROR"
         code, _, reason = status.partition(" ")
         self.send_response(int(code), reason)
@@ -142,7 +166,7 @@ class KeepAliveHandler(WSGIRequestHandler):
         state["chunked"] = not framed and self.request_version >= "HTTP/1.1"
         if state["chunked"]:
             self.send_header("Transfer-Encoding", "chunked")
-        if (not framed and not state["chunked"]) or not self._body_consumed(body, length, chunked_request):
+        if (not framed and not state["chunked"]) or not consumed():
             self.close_connection = True
         if self.close_connection:
             self.send_header("Connection", "close")  # also sets close_connection, as http.server does

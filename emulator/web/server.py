@@ -21,6 +21,7 @@ from ..runtime import Runtime
 from ..tls import server_context, server_names, tls_folder
 from .app import create_app
 from .framing import addressed_service, malformed_answer
+from .imm_rpc import direct_rpc
 from .keepalive import KeepAliveHandler
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ class _QuietHandler(KeepAliveHandler):
         if self.path.startswith("//"):
             self.path = "/" + self.path.lstrip("/")
         try:
-            self.headers = read_headers(self.rfile)
+            self.headers, self.plain_headers = read_headers(self.rfile)
         except http.client.LineTooLong as err:
             self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Line too long", str(err))
             return False
@@ -170,22 +171,22 @@ def _no_header(name: str) -> None:
 _HEADER_LINE = re.compile(rb"([!-9;-~]+):[ \t]*([^\r\n]*)\r?\n")
 
 
-def read_headers(rfile: Any) -> http.client.HTTPMessage:
+def read_headers(rfile: Any) -> tuple[http.client.HTTPMessage, list[tuple[str, str]] | None]:
     """The header block, as http.client.parse_headers reads it (same limits, same errors, same
-    message), parsed directly where every line is a plain ``Name: value``."""
+    message), parsed directly where every line is a plain ``Name: value``; then also its (name, value)
+    pairs as a list (the message's ``items()``, without the email package's per-header policy)."""
     lines = http.client._read_headers(rfile)  # type: ignore[attr-defined]  # the limits live there
     fields = []
     for line in lines[:-1]:
         found = _HEADER_LINE.fullmatch(line)
         if found is None:
-            return email.parser.Parser(_class=http.client.HTTPMessage).parsestr(
-                b"".join(lines).decode("iso-8859-1")
-            )
+            parser = email.parser.Parser(_class=http.client.HTTPMessage)
+            return parser.parsestr(b"".join(lines).decode("iso-8859-1")), None
         fields.append((found[1].decode("iso-8859-1"), found[2].decode("iso-8859-1")))
     message = http.client.HTTPMessage()
-    message._headers = fields  # type: ignore[attr-defined]  # what the parser fills, line by line
+    message._headers = list(fields)  # type: ignore[attr-defined]  # what the parser fills, line by line
     message.set_payload("")
-    return message
+    return message, fields
 
 
 class _BoundedThreadedServer(ThreadedWSGIServer):
@@ -264,11 +265,12 @@ class Server:
             self._map: dict = {}
             self._waitress = make_waitress_server(app, self._socket, self._map, config)
             return
+        handler = {"config": config, "direct": staticmethod(direct_rpc(self.runtime))}
         self._wsgi = _BoundedThreadedServer(
             config.host,
             config.port,
             app,
-            type("Handler", (_QuietHandler,), {"config": config}),
+            type("Handler", (_QuietHandler,), handler),
             fd=self._socket.fileno(),
             ssl_context=context,
         )

@@ -22,8 +22,9 @@ _LINES = st.lists(st.one_of(_PLAIN, _PLAIN, _PLAIN, _ODD), max_size=8)
 
 
 def _same(block: bytes) -> None:
-    ours, theirs = read_headers(io.BytesIO(block)), http.client.parse_headers(io.BytesIO(block))
+    (ours, fields), theirs = read_headers(io.BytesIO(block)), http.client.parse_headers(io.BytesIO(block))
     assert ours.items() == theirs.items()
+    assert fields is None or fields == theirs.items()
     assert ours.get_payload() == theirs.get_payload()
     for name in {name for name, _ in theirs.items()} | {"Host", "content-length"}:
         assert ours.get_all(name) == theirs.get_all(name)
@@ -41,9 +42,10 @@ def test_plain_blocks_are_read_without_the_email_parser(monkeypatch) -> None:
         raise AssertionError("the email parser was used")
 
     monkeypatch.setattr(email.parser.Parser, "parsestr", refuse)
-    message = read_headers(
+    message, fields = read_headers(
         io.BytesIO(b"Host: h\r\nX-Acs-Date:  2026-12-06T00:00:00Z\r\nA: 1\r\nA: 2\r\n\r\n")
     )
+    assert fields == [("Host", "h"), ("X-Acs-Date", "2026-12-06T00:00:00Z"), ("A", "1"), ("A", "2")]
     assert message["x-acs-date"] == "2026-12-06T00:00:00Z" and message.get_all("a") == ["1", "2"]
 
 
