@@ -9,13 +9,15 @@ a sidecar ``<object>.labels.json`` beside the object), else from the video itsel
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Hashable
 from typing import Any
 
 from ..errors import ImmError
 from ..oss.source import OssSource, open_uri
 from . import media_meta, projects, tasks
+from .labels import prefetch
 from .labels.formats import check_labelable
-from .labels.labeler import derive_labels
+from .labels.labeler import derive_labels, probe_facts
 from .labels.overrides import parse_label_file, resolve_labels
 from .registry import Context, Services
 
@@ -47,15 +49,37 @@ def _run(ctx: Context, task: dict) -> dict[str, Any]:
     return _derived(ctx, source, meta)
 
 
+def _started(ctx: Context, task: dict) -> None:
+    """The task waits for its client to poll: its frames can be analysed meanwhile, elsewhere."""
+    try:
+        source, meta = _probe(ctx, task)  # the answer kept at creation: a lookup
+        if find_override(ctx, source) is not None:
+            return
+    except ImmError:
+        return
+    key = _label_key(source, meta)
+    if key is not None and key not in ctx.services.derived_labels:
+        facts = probe_facts(meta)
+        prefetch.shared().start(key, source, facts.duration_ms, facts.rotate)
+
+
 def _derived(ctx: Context, source: OssSource, meta: dict) -> dict[str, Any]:
     """Derived labels are a function of the bytes (and the frame analysis setting): derived once per
-    content (see OssSource.identity), whatever object, bucket or account holds it, even after a reset.
-    A playlist's labels also depend on its segments, other objects: never kept."""
-    key = None if source.identity is None or meta.get("FormatName") == "hls" else source.identity
-    return ctx.services.derived_labels.compute(key, lambda: {"Labels": derive_labels(meta, source)})
+    content (see OssSource.identity), whatever object, bucket or account holds it, even after a reset."""
+    key = _label_key(source, meta)
+    analyse = prefetch.shared().analyser(key)
+    return ctx.services.derived_labels.compute(
+        key, lambda: {"Labels": derive_labels(meta, source, analyse=analyse)}
+    )
 
 
-KIND = tasks.TaskKind(prepare=_prepare, run=_run)
+def _label_key(source: OssSource, meta: dict) -> Hashable | None:
+    """What derived labels are kept under: the content; a playlist's labels also depend on its segments,
+    other objects: never kept."""
+    return None if source.identity is None or meta.get("FormatName") == "hls" else source.identity
+
+
+KIND = tasks.TaskKind(prepare=_prepare, run=_run, started=_started)
 
 
 # --- overrides --------------------------------------------------------------------------------------

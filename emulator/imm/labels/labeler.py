@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import math
 import struct
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -317,13 +317,14 @@ def derive_labels(
     *,
     analysis: bool | None = None,
     taxonomy: Taxonomy | None = None,
+    analyse: Callable[[MediaSource, int, int], framelib.FrameFacts | None] = framelib.analyse,
 ) -> list[dict[str, Any]]:
     """The Labels of a GetVideoLabelClassificationResult for the video ``source`` probed as ``meta``.
 
     ``analysis``: None uses frame analysis when PyAV is installed, False never, True requires it
     (RuntimeError if PyAV is missing); undecodable media and HLS playlists are labelled without it.
     Deterministic for the same bytes and the same setting. Call ``check_labelable(meta)`` first: this
-    function labels whatever it is given.
+    function labels whatever it is given. ``analyse``: ``frames.analyse`` or an equal (prefetch.py).
     """
     if analysis and not framelib.available():
         raise RuntimeError("frame analysis needs PyAV: pip install 'imm-emulator[analysis]' (or 'av')")
@@ -335,7 +336,7 @@ def derive_labels(
         seed = hashlib.sha256(seed + fingerprint(segment)).digest()
     found = None
     if analysis is not False and segment is None:
-        found = framelib.analyse(source, facts.duration_ms, facts.rotate)
+        found = analyse(source, facts.duration_ms, facts.rotate)
     labels = LabelSet(taxonomy, facts.duration_ms)
     themes = dict(BASE_THEMES)
     _probe_rules(facts, labels, themes, Draws(seed, "probe"))

@@ -40,6 +40,11 @@ class AnswerCache:
             self.hits += 1
         return json.loads(answer)
 
+    def __contains__(self, key: Hashable | None) -> bool:
+        """Whether an answer is kept for ``key`` (a look that counts as neither hit nor miss)."""
+        with self._lock:
+            return key is not None and self.enabled and key in self._answers
+
     def put(self, key: Hashable | None, answer: dict[str, Any]) -> None:
         if key is None or not self.enabled:
             return

@@ -1,0 +1,214 @@
+"""Frame analysis started early, in another process.
+
+When a label task is created and stays Running, its video's frames are analysed in a worker process
+while the client polls, on the other core, so the GetTask that ends the task finds them ready instead of
+decoding them then (with a new video per test, about a sixth of the test's time). The worker runs the same
+``frames.analyse`` over the same bytes, so its FrameFacts equal the in-process ones; whenever it has no
+answer (busy, not started yet, crashed, too slow), the labeler analyses in-process as before. Labels
+never depend on timing.
+
+One worker serves every emulator of the process (a job is a pure function of bytes); it starts in the
+background at the first job, which it skips, and ends with the process. This module is also the
+worker's program (``python -m imm_emulator.imm.labels.prefetch FD``).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import io
+import logging
+import socket
+import subprocess
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+from . import frames
+
+if TYPE_CHECKING:
+    from ..media.source import MediaSource
+
+log = logging.getLogger("imm_emulator")
+
+MAX_BYTES = 4 << 20  # larger videos are analysed in-process when their task ends (no copy to a pipe)
+START_WAIT = 30.0  # seconds the worker may take to import PyAV
+JOB_WAIT = 10.0  # seconds a job may take before its worker is killed (the labeler then analyses itself)
+KEEP = 32  # jobs kept for tasks that have not ended yet (the oldest go first)
+
+Analyse = Callable[["MediaSource", int, int], "frames.FrameFacts | None"]
+
+
+@dataclass(eq=False)
+class _Job:
+    args: tuple[int, int]  # duration_ms, rotate
+    done: threading.Event = field(default_factory=threading.Event)
+    ok: bool = False
+    facts: frames.FrameFacts | None = None
+
+
+class _Worker:
+    def __init__(self) -> None:
+        parent, child = socket.socketpair()
+        with parent, child:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", __name__, str(child.fileno())],
+                pass_fds=(child.fileno(),),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            self.conn = Connection(parent.detach())
+        if not self.conn.poll(START_WAIT) or self.conn.recv() != ("ready",):
+            self.stop()
+            raise OSError("the frame analysis worker did not start")
+
+    def analyse(self, data: bytes, duration_ms: int, rotate: int) -> frames.FrameFacts | None:
+        self.conn.send((data, duration_ms, rotate))
+        if not self.conn.poll(JOB_WAIT):
+            raise TimeoutError(f"frame analysis took longer than {JOB_WAIT:g} s")
+        return self.conn.recv()
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+
+class FramePrefetch:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jobs: OrderedDict[Hashable, _Job] = OrderedDict()
+        self._worker: _Worker | None = None
+        self._state = "idle"  # "starting", "ready", "busy", "broken" (PyAV missing, no process)
+
+    def start(self, key: Hashable | None, source: MediaSource, duration_ms: int, rotate: int) -> bool:
+        """Analyse ``source``'s frames in the worker, if it is ready and free; -> whether it was."""
+        if key is None or source.size > MAX_BYTES:
+            return False
+        job = None
+        with self._lock:
+            state = self._state
+            if state == "idle":
+                self._state = "starting"
+            elif state == "ready" and key not in self._jobs:
+                self._state = "busy"
+                job = self._jobs[key] = _Job((duration_ms, rotate))
+                while len(self._jobs) > KEEP:
+                    self._jobs.popitem(last=False)
+        if state == "idle":
+            threading.Thread(target=self._start_worker, name="imm-emulator-frames", daemon=True).start()
+        if job is None:
+            return False
+        try:
+            with source.open() as reader:
+                data = reader.read(MAX_BYTES + 1)
+        except OSError:
+            data = b""
+        if not data or len(data) > MAX_BYTES:
+            self._finish(job)
+            return False
+        threading.Thread(target=self._run, args=(job, data), name="imm-emulator-frames", daemon=True).start()
+        return True
+
+    @property
+    def ready(self) -> bool:
+        """Whether the worker is up (and takes a job if it is free)."""
+        return self._state in ("ready", "busy")
+
+    def analyser(self, key: Hashable | None) -> Analyse:
+        """``frames.analyse``, answered by the job started for ``key`` when it ran with the same arguments."""
+
+        def analyse(source: MediaSource, duration_ms: int, rotate: int = 0) -> frames.FrameFacts | None:
+            with self._lock:
+                job = self._jobs.pop(key, None) if key is not None else None
+            if job is not None and job.args == (duration_ms, rotate) and job.done.wait(JOB_WAIT + 1):
+                if job.ok:
+                    return job.facts
+            return frames.analyse(source, duration_ms, rotate)
+
+        return analyse
+
+    def close(self) -> None:
+        with self._lock:
+            worker, self._worker, self._state = self._worker, None, "broken"
+        if worker is not None:
+            worker.stop()
+
+    def _start_worker(self) -> None:
+        worker = None
+        try:
+            if frames.available():
+                worker = _Worker()
+        except OSError as exc:
+            log.debug("no frame analysis worker: %s", exc)
+        with self._lock:
+            if self._state == "starting":
+                self._worker, self._state = worker, "ready" if worker else "broken"
+                return
+        if worker is not None:  # closed meanwhile
+            worker.stop()
+
+    def _run(self, job: _Job, data: bytes) -> None:
+        worker = self._worker
+        try:
+            if worker is not None:
+                job.facts = worker.analyse(data, *job.args)
+                job.ok = True
+        except (OSError, EOFError, TimeoutError) as exc:  # it crashed or hung on these bytes: replace it
+            log.debug("frame analysis worker stopped: %s", exc)
+            with self._lock:
+                if self._worker is worker:
+                    self._worker, self._state = None, "idle"
+            if worker is not None:
+                worker.stop()
+        self._finish(job)
+
+    def _finish(self, job: _Job) -> None:
+        job.done.set()
+        with self._lock:
+            if self._state == "busy":
+                self._state = "ready"
+
+
+_SHARED = FramePrefetch()
+atexit.register(_SHARED.close)
+
+
+def shared() -> FramePrefetch:
+    return _SHARED
+
+
+class _Bytes:
+    """The job's bytes, as frames.analyse reads a MediaSource."""
+
+    uri = "prefetch://"
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.size = len(data)
+
+    def open(self) -> io.BytesIO:
+        return io.BytesIO(self.data)
+
+
+def _serve(conn: Connection) -> None:
+    frames.available()  # PyAV imported before the first job
+    conn.send(("ready",))
+    while True:
+        try:
+            data, duration_ms, rotate = conn.recv()
+        except (EOFError, OSError):
+            return
+        facts: Any = frames.analyse(_Bytes(data), duration_ms, rotate)  # type: ignore[arg-type]
+        conn.send(facts)
+
+
+if __name__ == "__main__":
+    _serve(Connection(int(sys.argv[1])))

@@ -1,0 +1,111 @@
+"""Frame analysis started early in a worker process (labels/prefetch.py) answers exactly what the
+in-process analysis answers, and when the worker has no answer (killed, other arguments, no job) the
+labeler analyses in-process: labels never depend on whether the prefetch ran."""
+
+from __future__ import annotations
+
+import time
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from alibabacloud_imm20200930 import models as m
+
+from imm_emulator import Emulator
+from imm_emulator.imm.labels import frames, prefetch
+from imm_emulator.imm.labels.labeler import derive_labels
+from imm_emulator.imm.media.probe import detect_media_meta
+from imm_emulator.imm.media.source import FileSource
+
+pytestmark = pytest.mark.skipif(not frames.available(), reason="needs PyAV")
+
+MEDIA = Path(str(resources.files("imm_emulator.fixtures"))) / "media"
+VIDEOS = ["mp4_h264_aac.mp4", "mov_iphone_rotate_gps.mov", "mkv_vp9_opus_subs.mkv", "hevc_10bit_hlg.mp4"]
+
+
+@pytest.fixture
+def started():
+    """A FramePrefetch whose worker is up: start(key, source, duration, rotate) runs a job."""
+    prefetcher = prefetch.FramePrefetch()
+
+    def start(key: str, source: FileSource, duration_ms: int, rotate: int) -> None:
+        deadline = time.monotonic() + 60
+        while not prefetcher.start(key, source, duration_ms, rotate):  # the first call starts the worker
+            assert time.monotonic() < deadline, "the frame analysis worker did not start"
+            time.sleep(0.05)
+
+    yield prefetcher, start
+    prefetcher.close()
+
+
+def no_in_process_analysis(*args):
+    raise AssertionError("analysed in-process")
+
+
+@pytest.mark.parametrize("name", VIDEOS)
+def test_the_worker_answers_what_the_in_process_analysis_answers(started, name, monkeypatch) -> None:
+    prefetcher, start = started
+    source = FileSource(MEDIA / name)
+    for duration_ms, rotate in ((2000, 0), (9000, 90)):
+        expected = frames.analyse(source, duration_ms, rotate)
+        assert expected is not None
+        start(name, source, duration_ms, rotate)
+        with monkeypatch.context() as patch:
+            patch.setattr(frames, "analyse", no_in_process_analysis)
+            assert prefetcher.analyser(name)(source, duration_ms, rotate) == expected
+
+
+def test_without_a_matching_answer_the_labeler_analyses_in_process(started) -> None:
+    prefetcher, start = started
+    source = FileSource(MEDIA / VIDEOS[0])
+    expected = frames.analyse(source, 2000, 0)
+    start("other arguments", source, 2000, 90)
+    assert prefetcher.analyser("other arguments")(source, 2000, 0) == expected
+    assert prefetcher.analyser("never started")(source, 2000, 0) == expected
+    start("killed", source, 2000, 0)
+    worker = prefetcher._worker
+    assert worker is not None
+    worker.process.kill()
+    assert prefetcher.analyser("killed")(source, 2000, 0) == expected
+    start("after a restart", source, 2000, 0)  # a new worker takes jobs again
+
+
+def test_a_label_task_gets_the_labels_derived_in_process(monkeypatch) -> None:
+    """End to end with polls:2 (the task stays Running after its creation, so its frames are prefetched):
+    the labels are those derive_labels gives in-process, for the first task (no worker yet) and later
+    ones (a new video each time: nothing to reuse), which the worker analysed."""
+    in_process = []
+    analyse = frames.analyse
+
+    def counted(*args):
+        in_process.append(args[0].uri)
+        return analyse(*args)
+
+    monkeypatch.setattr(frames, "analyse", counted)
+    with Emulator(task_duration="polls:2") as emu:
+        client = emu.client()
+        client.create_project(m.CreateProjectRequest(project_name="p"))
+        for i, name in enumerate(VIDEOS * 2):
+            if i == 1:
+                deadline = time.monotonic() + 60
+                while not prefetch.shared().ready:  # the first task started the worker
+                    assert time.monotonic() < deadline
+                    time.sleep(0.05)
+                in_process.clear()
+            data = (MEDIA / name).read_bytes() + i.to_bytes(2, "big")  # trailing bytes: another content
+            uri = emu.put_object("media", f"{i}-{name}", data)
+            create = m.CreateVideoLabelClassificationTaskRequest(project_name="p", source_uri=uri)
+            task_id = client.create_video_label_classification_task(create).body.task_id
+            get = m.GetTaskRequest(project_name="p", task_type="VideoLabelClassification", task_id=task_id)
+            while client.get_task(get).body.status == "Running":
+                pass
+            result = m.GetVideoLabelClassificationResultRequest(
+                project_name="p", task_type="VideoLabelClassification", task_id=task_id
+            )
+            labels = client.get_video_label_classification_result(result).body.to_map()["Labels"]
+            assert i == 0 or not in_process, f"{name} was analysed in-process"
+            path = emu.runtime._scratch / f"{i}-{name}"
+            path.write_bytes(data)
+            source = FileSource(path)
+            assert labels == derive_labels(detect_media_meta(source), source), name
+            in_process.clear()
