@@ -9,6 +9,7 @@ a sidecar ``<object>.labels.json`` beside the object), else from the video itsel
 from __future__ import annotations
 
 import fnmatch
+import logging
 from collections.abc import Hashable
 from typing import Any
 
@@ -20,6 +21,8 @@ from .labels.formats import check_labelable
 from .labels.labeler import derive_labels, probe_facts
 from .labels.overrides import parse_label_file, resolve_labels
 from .registry import Context, Services
+
+log = logging.getLogger("imm_emulator")
 
 TASK_TYPE = "VideoLabelClassification"
 OVERRIDE_KIND = "label_override"
@@ -50,17 +53,17 @@ def _run(ctx: Context, task: dict) -> dict[str, Any]:
 
 
 def _started(ctx: Context, task: dict) -> None:
-    """The task waits for its client to poll: its frames can be analysed meanwhile, elsewhere."""
+    """The task waits for its client to poll: its frames can be analysed meanwhile, elsewhere. Only a
+    head start: whatever goes wrong here surfaces (or not) when the task ends, as without it."""
     try:
         source, meta = _probe(ctx, task)  # the answer kept at creation: a lookup
-        if find_override(ctx, source) is not None:
+        key = _label_key(source, meta)
+        if key is None or key in ctx.services.derived_labels or find_override(ctx, source) is not None:
             return
-    except ImmError:
-        return
-    key = _label_key(source, meta)
-    if key is not None and key not in ctx.services.derived_labels:
         facts = probe_facts(meta)
         prefetch.shared().start(key, source, facts.duration_ms, facts.rotate)
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.debug("no frame analysis head start for %s", task["SourceURI"], exc_info=True)
 
 
 def _derived(ctx: Context, source: OssSource, meta: dict) -> dict[str, Any]:
