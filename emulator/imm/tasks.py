@@ -41,13 +41,10 @@ _BASE62 = string.digits + string.ascii_letters
 class TaskKind:
     """``prepare`` runs at creation: returns the media duration (seconds) for the ``auto`` policy or raises
     the ImmError the task will fail with. ``run`` runs when the task ends: returns the result fields
-    (e.g. ``{"Labels": [...]}``) or raises the ImmError it fails with. ``started`` runs after the
-    creation of a task that is still Running (nothing pending against it): it may start work ``run``
-    will want, in the background."""
+    (e.g. ``{"Labels": [...]}``) or raises the ImmError it fails with."""
 
     prepare: Callable[[Context, dict], float | None]
     run: Callable[[Context, dict], dict[str, Any]]
-    started: Callable[[Context, dict], None] = lambda ctx, task: None
 
 
 def new_event_id() -> str:
@@ -121,8 +118,6 @@ def create(ctx: Context, task_type: str, params: dict[str, Any]) -> dict:
             return _settle(ctx, task, outcome)
         if task["due_ns"] is not None:
             ctx.store.put(DUE_INDEX, ctx.account, _key(task), {"due_ns": task["due_ns"]})
-    if not task["pending_error"]:
-        ctx.services.task_kinds[task_type].started(ctx, task)
     return task
 
 

@@ -18,9 +18,10 @@ from ..oss.source import OssSource, open_uri
 from . import media_meta, projects, tasks
 from .labels import prefetch
 from .labels.formats import check_labelable
-from .labels.labeler import derive_labels, probe_facts
+from .labels.labeler import derive_labels
 from .labels.overrides import parse_label_file, resolve_labels
 from .registry import Context, Services
+from .task_policy import Policy
 
 log = logging.getLogger("imm_emulator")
 
@@ -40,7 +41,24 @@ def _probe(ctx: Context, task: dict) -> tuple[OssSource, dict]:
 
 
 def _prepare(ctx: Context, task: dict) -> float | None:
+    _head_start(ctx, task)
     return _probe(ctx, task)[1].get("Duration")
+
+
+def _head_start(ctx: Context, task: dict) -> None:
+    """A task that will wait for its client to poll has its frames analysed in a worker process from now,
+    while the probe runs (prefetch.py). Only a head start: whatever goes wrong here surfaces (or not)
+    when the task ends, as without it."""
+    try:
+        if Policy.parse(task["policy"]).kind == "instant":
+            return
+        source = open_uri(ctx.oss, ctx.account, task["SourceURI"])
+        key = source.identity  # what _label_key gives for a video
+        if key is None or key in ctx.services.derived_labels or find_override(ctx, source) is not None:
+            return
+        prefetch.shared().start(key, source)
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.debug("no frame analysis head start for %s", task["SourceURI"], exc_info=True)
 
 
 def _run(ctx: Context, task: dict) -> dict[str, Any]:
@@ -50,20 +68,6 @@ def _run(ctx: Context, task: dict) -> dict[str, Any]:
     if override is not None:
         return {"Labels": resolve_labels(override, duration_ms=duration_ms)}
     return _derived(ctx, source, meta)
-
-
-def _started(ctx: Context, task: dict) -> None:
-    """The task waits for its client to poll: its frames can be analysed meanwhile, elsewhere. Only a
-    head start: whatever goes wrong here surfaces (or not) when the task ends, as without it."""
-    try:
-        source, meta = _probe(ctx, task)  # the answer kept at creation: a lookup
-        key = _label_key(source, meta)
-        if key is None or key in ctx.services.derived_labels or find_override(ctx, source) is not None:
-            return
-        facts = probe_facts(meta)
-        prefetch.shared().start(key, source, facts.duration_ms, facts.rotate)
-    except Exception:  # noqa: BLE001 - see the docstring
-        log.debug("no frame analysis head start for %s", task["SourceURI"], exc_info=True)
 
 
 def _derived(ctx: Context, source: OssSource, meta: dict) -> dict[str, Any]:
@@ -82,7 +86,7 @@ def _label_key(source: OssSource, meta: dict) -> Hashable | None:
     return None if source.identity is None or meta.get("FormatName") == "hls" else source.identity
 
 
-KIND = tasks.TaskKind(prepare=_prepare, run=_run, started=_started)
+KIND = tasks.TaskKind(prepare=_prepare, run=_run)
 
 
 # --- overrides --------------------------------------------------------------------------------------

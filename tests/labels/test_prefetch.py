@@ -1,6 +1,7 @@
-"""Frame analysis started early in a worker process (labels/prefetch.py) answers exactly what the
-in-process analysis answers, and when the worker has no answer (killed, other arguments, no job) the
-labeler analyses in-process: labels never depend on whether the prefetch ran."""
+"""Frame analysis started early in a worker process (labels/prefetch.py), before the probe has answered,
+answers exactly what the in-process analysis answers, and when the worker has no such answer (killed,
+another duration or rotation, no job) the labeler analyses in-process: labels never depend on whether
+the prefetch ran."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from alibabacloud_imm20200930 import models as m
 
 from imm_emulator import Emulator
 from imm_emulator.imm.labels import frames, prefetch
-from imm_emulator.imm.labels.labeler import derive_labels
+from imm_emulator.imm.labels.formats import is_labelable
+from imm_emulator.imm.labels.labeler import derive_labels, probe_facts
 from imm_emulator.imm.media.probe import detect_media_meta
 from imm_emulator.imm.media.source import FileSource
 
@@ -23,14 +25,39 @@ MEDIA = Path(str(resources.files("imm_emulator.fixtures"))) / "media"
 VIDEOS = ["mp4_h264_aac.mp4", "mov_iphone_rotate_gps.mov", "mkv_vp9_opus_subs.mkv", "hevc_10bit_hlg.mp4"]
 
 
+def probed_args(source: FileSource) -> tuple[int, int]:
+    facts = probe_facts(detect_media_meta(source))
+    return facts.duration_ms, facts.rotate
+
+
+def test_the_head_start_analysis_equals_the_in_process_one_whenever_its_arguments_do() -> None:
+    """analyse_as_probed guesses the duration and rotation from PyAV: where the guess is what the probe
+    states (most videos; not MPEG-PS, whose durations FFmpeg versions compute differently), the facts
+    are analyse()'s to the last bit."""
+    matched = 0
+    for path in sorted(MEDIA.iterdir()):
+        if path.suffix == ".json" or not path.is_file():
+            continue
+        source = FileSource(path)
+        meta = detect_media_meta(source)
+        if not is_labelable(meta):
+            continue
+        args, facts = frames.analyse_as_probed(source)
+        expected = probe_facts(meta)
+        if args == (expected.duration_ms, expected.rotate):
+            matched += 1
+            assert facts == frames.analyse(source, *args), path.name
+    assert matched >= 15
+
+
 @pytest.fixture
 def started():
-    """A FramePrefetch whose worker is up: start(key, source, duration, rotate) runs a job."""
+    """A FramePrefetch whose worker is up: start(key, source) runs a job."""
     prefetcher = prefetch.FramePrefetch()
 
-    def start(key: str, source: FileSource, duration_ms: int, rotate: int) -> None:
+    def start(key: str, source: FileSource) -> None:
         deadline = time.monotonic() + 60
-        while not prefetcher.start(key, source, duration_ms, rotate):  # the first call starts the worker
+        while not prefetcher.start(key, source):  # the first call starts the worker
             assert time.monotonic() < deadline, "the frame analysis worker did not start"
             time.sleep(0.05)
 
@@ -46,32 +73,34 @@ def no_in_process_analysis(*args):
 def test_the_worker_answers_what_the_in_process_analysis_answers(started, name, monkeypatch) -> None:
     prefetcher, start = started
     source = FileSource(MEDIA / name)
-    for duration_ms, rotate in ((2000, 0), (9000, 90)):
-        expected = frames.analyse(source, duration_ms, rotate)
-        assert expected is not None
-        start(name, source, duration_ms, rotate)
-        with monkeypatch.context() as patch:
-            patch.setattr(frames, "analyse", no_in_process_analysis)
-            assert prefetcher.analyser(name)(source, duration_ms, rotate) == expected
+    args = probed_args(source)
+    expected = frames.analyse(source, *args)
+    assert expected is not None
+    start(name, source)
+    with monkeypatch.context() as patch:
+        patch.setattr(frames, "analyse", no_in_process_analysis)
+        assert prefetcher.analyser(name)(source, *args) == expected
 
 
 def test_without_a_matching_answer_the_labeler_analyses_in_process(started) -> None:
     prefetcher, start = started
     source = FileSource(MEDIA / VIDEOS[0])
-    expected = frames.analyse(source, 2000, 0)
-    start("other arguments", source, 2000, 90)
-    assert prefetcher.analyser("other arguments")(source, 2000, 0) == expected
-    assert prefetcher.analyser("never started")(source, 2000, 0) == expected
-    start("killed", source, 2000, 0)
+    duration_ms, rotate = probed_args(source)
+    expected = frames.analyse(source, duration_ms + 1000, 90)
+    start("other arguments", source)
+    assert prefetcher.analyser("other arguments")(source, duration_ms + 1000, 90) == expected
+    assert prefetcher.analyser("never started")(source, duration_ms + 1000, 90) == expected
+    start("killed", source)
     worker = prefetcher._worker
     assert worker is not None
     worker.process.kill()
-    assert prefetcher.analyser("killed")(source, 2000, 0) == expected
-    start("after a restart", source, 2000, 0)  # a new worker takes jobs again
+    expected = frames.analyse(source, duration_ms, rotate)
+    assert prefetcher.analyser("killed")(source, duration_ms, rotate) == expected
+    start("after a restart", source)  # a new worker takes jobs again
 
 
 def test_a_label_task_gets_the_labels_derived_in_process(monkeypatch) -> None:
-    """End to end with polls:2 (the task stays Running after its creation, so its frames are prefetched):
+    """End to end with polls:2 (the task waits for polls, so its frames are prefetched at its creation):
     the labels are those derive_labels gives in-process, for the first task (no worker yet) and later
     ones (a new video each time: nothing to reuse), which the worker analysed."""
     in_process = []

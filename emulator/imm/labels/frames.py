@@ -253,21 +253,45 @@ def analyse(source: MediaSource, duration_ms: int, rotate: int = 0) -> FrameFact
         import av
     except ImportError:
         return None
+    return _analysed(av, source, duration_ms, rotate % 360)[1]
+
+
+def analyse_as_probed(source: MediaSource) -> tuple[tuple[int, int] | None, FrameFacts | None]:
+    """``analyse`` before DetectMediaMeta has answered, with the duration and rotation PyAV reads itself
+    (the format duration, the first picture's display matrix), which for most videos are what the probe
+    states; -> ((duration_ms, rotate) used, the facts), or (None, None) if PyAV could not tell. Whoever
+    uses the facts must check the probe states the same (prefetch.py)."""
+    import av
+
+    return _analysed(av, source, None, None)
+
+
+def _analysed(
+    av: Any, source: MediaSource, duration_ms: int | None, rotate: int | None
+) -> tuple[tuple[int, int] | None, FrameFacts | None]:
+    """-> ((duration_ms, rotate) as given or as read, the facts); None for either: see ``analyse``."""
     try:
         with source.open() as reader:
             container = av.open(reader, mode="r", options={"protocol_whitelist": "none"})
             try:
-                return _analyse_container(av, container, duration_ms, rotate % 360)
+                if duration_ms is None:  # as DetectMediaMeta states the format duration (6 decimals)
+                    seconds = container.duration / 1e6 if container.duration else 0.0
+                    duration_ms = int(float(f"{seconds:.6f}") * 1000)
+                return _analyse_container(av, container, duration_ms, rotate)
             finally:
                 container.close()
     except Exception:  # noqa: BLE001 - decoding is best effort; see the docstring
         log.debug("frame analysis failed for %s", getattr(source, "uri", "?"), exc_info=True)
-        return None
+        return None, None
 
 
-def _analyse_container(av: Any, container: Any, duration_ms: int, rotate: int) -> FrameFacts | None:
+def _analyse_container(
+    av: Any, container: Any, duration_ms: int, rotate: int | None
+) -> tuple[tuple[int, int] | None, FrameFacts | None]:
+    """``rotate`` None: as the first decoded picture's display matrix states it."""
+    given = duration_ms
     if not container.streams.video:
-        return None
+        return None, None
     stream = container.streams.video[0]
     ctx = stream.codec_context
     ctx.thread_type = "SLICE"  # frame threading delays the first frame after each seek
@@ -290,16 +314,18 @@ def _analyse_container(av: Any, container: Any, duration_ms: int, rotate: int) -
             continue
         seen.add(key)
         when = int(first.pts * time_base * 1000) if first.pts is not None and time_base else target
+        if rotate is None:  # clockwise, as probe_facts normalises DetectMediaMeta's Rotate
+            rotate = int(round(-float(getattr(first, "rotation", 0) or 0) / 90.0)) % 4 * 90
         rows = _key_rows(_rgb_rows(first, w, h))
         sample = _describe(rows, rotate, max(0, min(when, duration_ms)) if duration_ms > 0 else 0)
         if len(frames) > 1:
             sample.motion = _luma_diff(_lumas(rows), _lumas(_key_rows(_rgb_rows(frames[1], w, h))))
         samples.append(sample)
-    if not samples:
-        return None
+    if not samples or rotate is None:
+        return None, None
     samples.sort(key=lambda s: s.time_ms)
     changes = [_luma_diff(a.lumas, b.lumas) for a, b in zip(samples, samples[1:], strict=False)]
-    return FrameFacts(samples, sum(changes) / len(changes) if changes else 0.0)
+    return (given, rotate), FrameFacts(samples, sum(changes) / len(changes) if changes else 0.0)
 
 
 def _decode_at(

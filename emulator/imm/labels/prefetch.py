@@ -1,11 +1,13 @@
 """Frame analysis started early, in another process.
 
-When a label task is created and stays Running, its video's frames are analysed in a worker process
-while the client polls, on the other core, so the GetTask that ends the task finds them ready instead of
-decoding them then (with a new video per test, about a sixth of the test's time). The worker runs the same
-``frames.analyse`` over the same bytes, so its FrameFacts equal the in-process ones; whenever it has no
-answer (busy, not started yet, crashed, too slow), the labeler analyses in-process as before. Labels
-never depend on timing.
+When a label task is created that will wait for its client to poll, its video's frames are analysed in a
+worker process on the other core, while the emulator probes the video and the client polls, so the
+GetTask that ends the task finds them ready instead of decoding them then (with a new video per test,
+about a fifth of the test's time). The probe has not answered yet, so the worker analyses with the
+duration and rotation PyAV reads (``frames.analyse_as_probed``); its facts are used only when those are
+what the probe states, and then they equal the in-process ones (the same code over the same bytes with
+the same arguments). Whenever the worker has no such answer (busy, not started yet, crashed, too slow,
+another duration), the labeler analyses in-process as before. Labels never depend on timing.
 
 One worker serves every emulator of the process (a job is a pure function of bytes); it starts in the
 background at the first job, which it skips, and ends with the process. This module is also the
@@ -26,7 +28,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import frames
 
@@ -45,9 +47,8 @@ Analyse = Callable[["MediaSource", int, int], "frames.FrameFacts | None"]
 
 @dataclass(eq=False)
 class _Job:
-    args: tuple[int, int]  # duration_ms, rotate
     done: threading.Event = field(default_factory=threading.Event)
-    ok: bool = False
+    args: tuple[int, int] | None = None  # the duration_ms and rotate the worker analysed with
     facts: frames.FrameFacts | None = None
 
 
@@ -67,8 +68,8 @@ class _Worker:
             self.stop()
             raise OSError("the frame analysis worker did not start")
 
-    def analyse(self, data: bytes, duration_ms: int, rotate: int) -> frames.FrameFacts | None:
-        self.conn.send((data, duration_ms, rotate))
+    def analyse(self, data: bytes) -> tuple[tuple[int, int] | None, frames.FrameFacts | None]:
+        self.conn.send(data)
         if not self.conn.poll(JOB_WAIT):
             raise TimeoutError(f"frame analysis took longer than {JOB_WAIT:g} s")
         return self.conn.recv()
@@ -88,7 +89,7 @@ class FramePrefetch:
         self._worker: _Worker | None = None
         self._state = "idle"  # "starting", "ready", "busy", "broken" (PyAV missing, no process)
 
-    def start(self, key: Hashable | None, source: MediaSource, duration_ms: int, rotate: int) -> bool:
+    def start(self, key: Hashable | None, source: MediaSource) -> bool:
         """Analyse ``source``'s frames in the worker, if it is ready and free; -> whether it was."""
         if key is None or source.size > MAX_BYTES:
             return False
@@ -99,7 +100,7 @@ class FramePrefetch:
                 self._state = "starting"
             elif state == "ready" and key not in self._jobs:
                 self._state = "busy"
-                job = self._jobs[key] = _Job((duration_ms, rotate))
+                job = self._jobs[key] = _Job()
                 while len(self._jobs) > KEEP:
                     self._jobs.popitem(last=False)
         if state == "idle":
@@ -123,14 +124,14 @@ class FramePrefetch:
         return self._state in ("ready", "busy")
 
     def analyser(self, key: Hashable | None) -> Analyse:
-        """``frames.analyse``, answered by the job started for ``key`` when it ran with the same arguments."""
+        """``frames.analyse``, answered by the job started for ``key`` when it analysed with the same
+        duration and rotation."""
 
         def analyse(source: MediaSource, duration_ms: int, rotate: int = 0) -> frames.FrameFacts | None:
             with self._lock:
                 job = self._jobs.pop(key, None) if key is not None else None
-            if job is not None and job.args == (duration_ms, rotate) and job.done.wait(JOB_WAIT + 1):
-                if job.ok:
-                    return job.facts
+            if job is not None and job.done.wait(JOB_WAIT + 1) and job.args == (duration_ms, rotate):
+                return job.facts
             return frames.analyse(source, duration_ms, rotate)
 
         return analyse
@@ -159,8 +160,7 @@ class FramePrefetch:
         worker = self._worker
         try:
             if worker is not None:
-                job.facts = worker.analyse(data, *job.args)
-                job.ok = True
+                job.args, job.facts = worker.analyse(data)
         except (OSError, EOFError, TimeoutError) as exc:  # it crashed or hung on these bytes: replace it
             log.debug("frame analysis worker stopped: %s", exc)
             with self._lock:
@@ -203,11 +203,10 @@ def _serve(conn: Connection) -> None:
     conn.send(("ready",))
     while True:
         try:
-            data, duration_ms, rotate = conn.recv()
+            data = conn.recv()
         except (EOFError, OSError):
             return
-        facts: Any = frames.analyse(_Bytes(data), duration_ms, rotate)  # type: ignore[arg-type]
-        conn.send(facts)
+        conn.send(frames.analyse_as_probed(_Bytes(data)))  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":
