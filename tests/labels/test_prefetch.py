@@ -5,6 +5,7 @@ the prefetch ran."""
 
 from __future__ import annotations
 
+import os
 import time
 from importlib import resources
 from pathlib import Path
@@ -97,6 +98,27 @@ def test_without_a_matching_answer_the_labeler_analyses_in_process(started) -> N
     expected = frames.analyse(source, duration_ms, rotate)
     assert prefetcher.analyser("killed")(source, duration_ms, rotate) == expected
     start("after a restart", source)  # a new worker takes jobs again
+
+
+def test_a_forked_process_leaves_the_parents_worker_alone(started) -> None:
+    prefetcher, start = started
+    source = FileSource(MEDIA / VIDEOS[0])
+    args = probed_args(source)
+    start("before", source)
+    assert prefetcher.analyser("before")(source, *args) is not None
+    worker = prefetcher._worker
+    assert worker is not None
+    child = os.fork()
+    if child == 0:  # the child closes "its" prefetcher and analyses in-process: never the parent's
+        try:
+            prefetcher.analyser("before")(source, *args)
+            prefetcher.close()
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    assert worker.process.poll() is None
+    start("after", source)
+    assert prefetcher._worker is worker
 
 
 def test_a_label_task_gets_the_labels_derived_in_process(monkeypatch) -> None:

@@ -20,6 +20,7 @@ import atexit
 import contextlib
 import io
 import logging
+import os
 import socket
 import subprocess
 import sys
@@ -85,12 +86,24 @@ class _Worker:
 class FramePrefetch:
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._forget()
+
+    def _forget(self) -> None:
+        self._pid = os.getpid()
         self._jobs: OrderedDict[Hashable, _Job] = OrderedDict()
         self._worker: _Worker | None = None
         self._state = "idle"  # "starting", "ready", "busy", "broken" (PyAV missing, no process)
 
+    def _owned(self) -> None:
+        """In a process forked from the one that started the worker: its worker (and its jobs) are the
+        parent's, never to be used or stopped from here."""
+        if self._pid != os.getpid():
+            self._lock = threading.Lock()
+            self._forget()
+
     def start(self, key: Hashable | None, source: MediaSource) -> bool:
         """Analyse ``source``'s frames in the worker, if it is ready and free; -> whether it was."""
+        self._owned()
         if key is None or source.size > MAX_BYTES:
             return False
         job = None
@@ -128,6 +141,7 @@ class FramePrefetch:
         duration and rotation."""
 
         def analyse(source: MediaSource, duration_ms: int, rotate: int = 0) -> frames.FrameFacts | None:
+            self._owned()
             with self._lock:
                 job = self._jobs.pop(key, None) if key is not None else None
             if job is not None and job.done.wait(JOB_WAIT + 1) and job.args == (duration_ms, rotate):
@@ -137,6 +151,7 @@ class FramePrefetch:
         return analyse
 
     def close(self) -> None:
+        self._owned()
         with self._lock:
             worker, self._worker, self._state = self._worker, None, "broken"
         if worker is not None:
