@@ -6,6 +6,7 @@ the prefetch ran."""
 from __future__ import annotations
 
 import os
+import signal
 import time
 from importlib import resources
 from pathlib import Path
@@ -109,13 +110,22 @@ def test_a_forked_process_leaves_the_parents_worker_alone(started) -> None:
     worker = prefetcher._worker
     assert worker is not None
     child = os.fork()
-    if child == 0:  # the child closes "its" prefetcher and analyses in-process: never the parent's
+    if child == 0:  # a job from the child must not go to the parent's worker (its answer would cross)
+        code = 2
         try:
-            prefetcher.analyser("before")(source, *args)
+            prefetcher.start("child", source)
+            code = 1 if prefetcher._worker is worker else 0
             prefetcher.close()
         finally:
-            os._exit(0)
-    os.waitpid(child, 0)
+            os._exit(code)
+    deadline = time.monotonic() + 30
+    while (status := os.waitpid(child, os.WNOHANG)) == (0, 0):
+        if time.monotonic() > deadline:
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+            pytest.fail("the forked child did not end")
+        time.sleep(0.01)
+    assert os.waitstatus_to_exitcode(status[1]) == 0
     assert worker.process.poll() is None
     start("after", source)
     assert prefetcher._worker is worker
