@@ -101,6 +101,26 @@ def test_without_a_matching_answer_the_labeler_analyses_in_process(started) -> N
     start("after a restart", source)  # a new worker takes jobs again
 
 
+def test_a_source_that_cannot_be_read_leaves_the_worker_free(started) -> None:
+    prefetcher, start = started
+    source = FileSource(MEDIA / VIDEOS[0])
+    start("warm", source)
+
+    class Gone(FileSource):
+        def open(self):
+            raise LookupError("the object went away")
+
+    deadline = time.monotonic() + 30
+    while True:  # once the warm-up job is done, the worker takes the next one
+        try:
+            prefetcher.start("gone", Gone(source.path))
+        except LookupError:
+            break
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    start("next", source)  # not left "busy"
+
+
 def test_a_forked_process_leaves_the_parents_worker_alone(started) -> None:
     prefetcher, start = started
     source = FileSource(MEDIA / VIDEOS[0])

@@ -123,13 +123,16 @@ class FramePrefetch:
         try:
             with source.open() as reader:
                 data = reader.read(MAX_BYTES + 1)
-        except OSError:
-            data = b""
-        if not data or len(data) > MAX_BYTES:
+            if 0 < len(data) <= MAX_BYTES:
+                run = threading.Thread(target=self._run, args=(job, data), name="imm-emulator-frames")
+                run.daemon = True
+                run.start()
+                return True
+        except BaseException:  # the object went away, say: the worker stays free for the next job
             self._finish(job)
-            return False
-        threading.Thread(target=self._run, args=(job, data), name="imm-emulator-frames", daemon=True).start()
-        return True
+            raise
+        self._finish(job)
+        return False
 
     @property
     def ready(self) -> bool:
@@ -176,14 +179,15 @@ class FramePrefetch:
         try:
             if worker is not None:
                 job.args, job.facts = worker.analyse(data)
-        except (OSError, EOFError, TimeoutError) as exc:  # it crashed or hung on these bytes: replace it
+        except Exception as exc:  # noqa: BLE001 - it crashed, hung or answered garbage: replace it
             log.debug("frame analysis worker stopped: %s", exc)
             with self._lock:
                 if self._worker is worker:
                     self._worker, self._state = None, "idle"
             if worker is not None:
                 worker.stop()
-        self._finish(job)
+        finally:
+            self._finish(job)
 
     def _finish(self, job: _Job) -> None:
         job.done.set()
