@@ -17,12 +17,9 @@ worker's program (``python -m imm_emulator.imm.labels.prefetch FD``).
 from __future__ import annotations
 
 import atexit
-import contextlib
 import io
 import logging
 import os
-import socket
-import subprocess
 import sys
 import threading
 from collections import OrderedDict
@@ -31,6 +28,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
+from ..media.workers import spawn, stop
 from . import frames
 
 if TYPE_CHECKING:
@@ -55,17 +53,12 @@ class _Job:
 
 class _Worker:
     def __init__(self) -> None:
-        parent, child = socket.socketpair()
-        with parent, child:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", __name__, str(child.fileno())],
-                pass_fds=(child.fileno(),),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            self.conn = Connection(parent.detach())
-        if not self.conn.poll(START_WAIT) or self.conn.recv() != ("ready",):
+        self.process, self.conn = spawn(__name__)
+        try:
+            ready = self.conn.poll(START_WAIT) and self.conn.recv() == ("ready",)
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
             self.stop()
             raise OSError("the frame analysis worker did not start")
 
@@ -76,11 +69,7 @@ class _Worker:
         return self.conn.recv()
 
     def stop(self) -> None:
-        with contextlib.suppress(OSError):
-            self.conn.close()
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
+        stop(self.process, self.conn)
 
 
 class FramePrefetch:

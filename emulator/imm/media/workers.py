@@ -64,18 +64,32 @@ class ProbeLimit(Exception):
         self.limit = limit
 
 
+def spawn(module: str, *args: str) -> tuple[subprocess.Popen, Connection]:
+    """``python -m module FD *args``, FD one end of a socket pair; -> the process and the other end."""
+    parent, child = socket.socketpair()
+    with parent, child:
+        process = subprocess.Popen(
+            [sys.executable, "-m", module, str(child.fileno()), *args],
+            pass_fds=(child.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,  # a C++ abort message is no news: the caller gets the error
+        )
+        return process, Connection(parent.detach())
+
+
+def stop(process: subprocess.Popen, conn: Connection) -> None:
+    """End a worker started by ``spawn``, whatever it is doing."""
+    with contextlib.suppress(OSError):
+        conn.close()
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+
+
 class _Worker:
     def __init__(self, memory_mb: int) -> None:
-        parent, child = socket.socketpair()
-        with parent, child:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", __name__, str(child.fileno()), str(memory_mb)],
-                pass_fds=(child.fileno(),),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,  # a C++ abort message is no news: the caller gets the error
-            )
-            self.conn = Connection(parent.detach())
+        self.process, self.conn = spawn(__name__, str(memory_mb))
         self.parses = 0
         # Ready once the library is loaded: a probe's time limit starts after the interpreter's start
         # (~0.1 s idle, a second on a loaded machine), which is no fault of the file probed.
@@ -119,11 +133,7 @@ class _Worker:
             raise ProbeLimit("memory", "") from None
 
     def stop(self) -> None:
-        with contextlib.suppress(OSError):
-            self.conn.close()
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
+        stop(self.process, self.conn)
 
 
 @dataclass(eq=False)
