@@ -33,26 +33,26 @@ MAX_SIDECAR_BYTES = 1 << 20
 MAX_OVERRIDE_LABELS = 1000
 
 
-def _probe(ctx: Context, task: dict) -> tuple[OssSource, dict]:
-    source = open_uri(ctx.oss, ctx.account, task["SourceURI"])
+def _probe(ctx: Context, task: dict, source: OssSource | None = None) -> tuple[OssSource, dict]:
+    source = source or open_uri(ctx.oss, ctx.account, task["SourceURI"])
     meta = media_meta.probe(ctx, source)
     check_labelable(meta)
     return source, meta
 
 
 def _prepare(ctx: Context, task: dict) -> float | None:
-    _head_start(ctx, task)
-    return _probe(ctx, task)[1].get("Duration")
+    source = open_uri(ctx.oss, ctx.account, task["SourceURI"])
+    _head_start(ctx, task, source)
+    return _probe(ctx, task, source)[1].get("Duration")
 
 
-def _head_start(ctx: Context, task: dict) -> None:
+def _head_start(ctx: Context, task: dict, source: OssSource) -> None:
     """A task that will wait for its client to poll has its frames analysed in a worker process from now,
     while the probe runs (prefetch.py). Only a head start: whatever goes wrong here surfaces (or not)
     when the task ends, as without it."""
     try:
         if Policy.parse(task["policy"]).kind == "instant":
             return
-        source = open_uri(ctx.oss, ctx.account, task["SourceURI"])
         key = source.identity  # what _label_key gives for a video
         if key is None or key in ctx.services.derived_labels or find_override(ctx, source) is not None:
             return

@@ -14,6 +14,7 @@ import logging
 import math
 import struct
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import reduce
 from itertools import chain
@@ -33,6 +34,10 @@ MAX_PACKETS_PER_SAMPLE = 240  # demux bound per sample: a keyframe and its succe
 
 # Colour names in the taxonomy's Color subtree, decided per pixel in HSV.
 COLOURS = ("红色", "橙色", "黄色", "绿色", "青色", "蓝色", "紫色", "粉色", "棕色", "黑色", "白色", "灰色")
+
+
+# ``analyse``'s signature: what the labeler calls (prefetch.py gives one answered by a worker)
+Analyse = Callable[["MediaSource", int, int], "FrameFacts | None"]
 
 
 def available() -> bool:

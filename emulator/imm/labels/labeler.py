@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import math
 import struct
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -317,7 +317,7 @@ def derive_labels(
     *,
     analysis: bool | None = None,
     taxonomy: Taxonomy | None = None,
-    analyse: Callable[[MediaSource, int, int], framelib.FrameFacts | None] = framelib.analyse,
+    analyse: framelib.Analyse = framelib.analyse,
 ) -> list[dict[str, Any]]:
     """The Labels of a GetVideoLabelClassificationResult for the video ``source`` probed as ``meta``.
 

@@ -23,7 +23,7 @@ import os
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
@@ -40,8 +40,6 @@ MAX_BYTES = 4 << 20  # larger videos are analysed in-process when their task end
 START_WAIT = 30.0  # seconds the worker may take to import PyAV
 JOB_WAIT = 10.0  # seconds a job may take before its worker is killed (the labeler then analyses itself)
 KEEP = 32  # jobs kept for tasks that have not ended yet (the oldest go first)
-
-Analyse = Callable[["MediaSource", int, int], "frames.FrameFacts | None"]
 
 
 @dataclass(eq=False)
@@ -128,7 +126,7 @@ class FramePrefetch:
         """Whether the worker is up (and takes a job if it is free)."""
         return self._state in ("ready", "busy")
 
-    def analyser(self, key: Hashable | None) -> Analyse:
+    def analyser(self, key: Hashable | None) -> frames.Analyse:
         """``frames.analyse``, answered by the job started for ``key`` when it analysed with the same
         duration and rotation."""
 
