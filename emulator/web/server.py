@@ -9,6 +9,7 @@ import logging
 import re
 import socket
 import threading
+import time
 from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -200,7 +201,7 @@ class _BoundedThreadedServer(ThreadedWSGIServer):
         if not self._slots.acquire(timeout=1.0):
             with contextlib.suppress(OSError):
                 request.sendall(self._busy())
-            self.shutdown_request(request)
+            super().shutdown_request(request)  # no lingering in the accepting thread
             return
         try:
             super().process_request(request, client_address)
@@ -223,11 +224,45 @@ class _BoundedThreadedServer(ThreadedWSGIServer):
         head += ["Retry-After: 1", "Connection: close", f"Content-Length: {len(body)}"]
         return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
 
+    def shutdown_request(self, request: Any) -> None:
+        """Close the way HTTP servers do (a lingering close): half-close, then drop what the client is
+        still sending, for a while. Closing a socket with unread bytes resets the connection, and the
+        reset can destroy the answer before the client reads it: a client still sending a body that
+        was refused (too large: 413) would see a broken pipe instead of the 413."""
+        try:
+            request.shutdown(socket.SHUT_WR)
+            _drain(request)
+        except (OSError, ValueError):  # gone already; ValueError: TLS sockets take no recv flags
+            pass
+        self.close_request(request)
+
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
             self._slots.release()
+
+
+LINGER_SECONDS = 2.0  # at most this long after closing a connection that still has bytes coming in
+LINGER_BYTES = 64 << 20  # and at most this much of them
+
+
+def _drain(connection: socket.socket) -> None:
+    """Read and drop what ``connection`` still receives, if anything is waiting (else return at once),
+    until the client closes its side or LINGER_SECONDS / LINGER_BYTES run out."""
+    try:
+        if not connection.recv(65536, socket.MSG_DONTWAIT):
+            return
+    except BlockingIOError:
+        return  # nothing waiting: the usual close costs nothing more
+    deadline = time.monotonic() + LINGER_SECONDS
+    dropped = 0
+    while dropped < LINGER_BYTES and (left := deadline - time.monotonic()) > 0:
+        connection.settimeout(min(left, 0.5))
+        chunk = connection.recv(1 << 16)
+        if not chunk:
+            return
+        dropped += len(chunk)
 
 
 class Server:

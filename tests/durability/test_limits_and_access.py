@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from urllib.error import HTTPError
 
@@ -89,6 +91,24 @@ def test_oversized_rpc_body_and_parameters() -> None:
                 )
             )
         assert caught.value.code == "InvalidArgument"
+
+
+def test_a_refused_body_still_being_sent_gets_its_answer() -> None:
+    """The 413 for a body over 1 MiB is answered before the body is read; the server then keeps
+    reading (and dropping) what arrives before it closes, so a client that sends on gets to read the
+    413 instead of a reset connection."""
+    with Emulator(auth="off") as emu, socket.create_connection(("127.0.0.1", emu.port), timeout=10) as conn:
+        size = 8 << 20
+        conn.sendall(
+            b"POST /?Action=ListProjects&Version=2020-09-30 HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n" % size
+        )
+        time.sleep(0.3)  # the server answers and closes meanwhile
+        conn.sendall(b"x" * size)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 413") and b'"Code":"InvalidArgument"' in answer
 
 
 def test_override_size_is_bounded() -> None:
